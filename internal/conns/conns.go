@@ -1,0 +1,155 @@
+// Package conns builds the API clients the resources use, from the resolved
+// provider configuration. Clients are built on first use, so a workspace that
+// manages only Dataverse columns is never asked for Partner Center settings.
+package conns
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/auth"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/partnercenter"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/powerplatform"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
+)
+
+// Config is the provider configuration after attributes, environment and
+// defaults were merged. Hints name each setting with its environment
+// variables, for error messages.
+type Config struct {
+	Auth auth.Config
+
+	DataverseURL, EnvironmentID                        string
+	PartnerCenterURL, WebhooksURL, PowerPlatformURL    string
+	ReferralsAudience, WebhooksAudience, PowerPlatform string
+	MaxRetries                                         int
+	UserAgent                                          string
+
+	// Hints maps a setting ("dataverse_url", "environment_id") to how the
+	// user sets it, e.g. "dataverse_url (COSELL_DATAVERSE_URL)".
+	Hints map[string]string
+}
+
+// Client is what the provider hands to every resource and data source.
+type Client struct {
+	cfg   Config
+	creds *auth.Credentials
+	http  *http.Client
+
+	mu            sync.Mutex
+	referrals     *partnercenter.ReferralsClient
+	webhooks      *partnercenter.WebhooksClient
+	dataverse     *dataverse.Client
+	powerPlatform *powerplatform.Client
+}
+
+// New validates what can be validated without a network call and returns
+// a client whose API clients are built lazily.
+func New(cfg Config) (*Client, error) {
+	creds, err := auth.New(cfg.Auth)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, creds: creds, http: cfg.Auth.HTTPClient}, nil
+}
+
+// Warnings are shown once, at configure time (e.g. username/password in use).
+func (c *Client) Warnings() []string { return c.creds.Warnings() }
+
+// Config exposes the resolved configuration (read-only use).
+func (c *Client) Config() Config { return c.cfg }
+
+func (c *Client) hint(setting string) string {
+	if h, ok := c.cfg.Hints[setting]; ok {
+		return h
+	}
+	return setting
+}
+
+func (c *Client) transport(service, audience string, needUser bool) *transport.Client {
+	return transport.New(transport.Options{
+		Service:    service,
+		HTTPClient: c.http,
+		MaxRetries: c.cfg.MaxRetries,
+		UserAgent:  c.cfg.UserAgent,
+		Token: func(ctx context.Context) (string, error) {
+			return c.creds.Token(ctx, audience, needUser)
+		},
+	})
+}
+
+// Referrals returns the Partner Center Referrals client (App+User tokens only).
+func (c *Client) Referrals(context.Context) (*partnercenter.ReferralsClient, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.referrals == nil {
+		c.referrals = partnercenter.NewReferralsClient(c.transport("referrals", c.cfg.ReferralsAudience, true), c.cfg.PartnerCenterURL)
+	}
+	return c.referrals, nil
+}
+
+// Webhooks returns the Partner Center Webhooks client (app or user tokens).
+func (c *Client) Webhooks(context.Context) (*partnercenter.WebhooksClient, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.webhooks == nil {
+		c.webhooks = partnercenter.NewWebhooksClient(c.transport("webhooks", c.cfg.WebhooksAudience, false), c.cfg.WebhooksURL)
+	}
+	return c.webhooks, nil
+}
+
+// Dataverse returns the Dataverse client; dataverse_url must be set.
+func (c *Client) Dataverse(context.Context) (*dataverse.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cfg.DataverseURL == "" {
+		return nil, fmt.Errorf("the provider has no Dataverse organisation: set %s to the organisation URL, e.g. https://contoso.crm.dynamics.com", c.hint("dataverse_url"))
+	}
+	if c.dataverse == nil {
+		// Dataverse's token audience is the organisation URL itself.
+		c.dataverse = dataverse.New(c.transport("dataverse", c.cfg.DataverseURL, false), c.cfg.DataverseURL)
+	}
+	return c.dataverse, nil
+}
+
+// PowerPlatform returns the connections client; environment_id must be set.
+func (c *Client) PowerPlatform(context.Context) (*powerplatform.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cfg.EnvironmentID == "" {
+		return nil, fmt.Errorf("the provider has no Power Platform environment: set %s to the environment id (a GUID)", c.hint("environment_id"))
+	}
+	if c.powerPlatform == nil {
+		c.powerPlatform = powerplatform.New(c.transport("powerplatform", c.cfg.PowerPlatform, false), c.cfg.PowerPlatformURL, c.cfg.EnvironmentID)
+	}
+	return c.powerPlatform, nil
+}
+
+// LoadCertificate returns the certificate bytes from inline text (PEM, or
+// base64 PKCS#12) or from a file path.
+func LoadCertificate(inline, path string) ([]byte, error) {
+	switch {
+	case inline != "":
+		if strings.Contains(inline, "-----BEGIN") {
+			return []byte(inline), nil
+		}
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(inline))
+		if err != nil {
+			return nil, fmt.Errorf("client_certificate is neither PEM text nor base64-encoded PKCS#12: %v", err)
+		}
+		return b, nil
+	case path != "":
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading client_certificate_path: %w", err)
+		}
+		return b, nil
+	}
+	return nil, nil
+}

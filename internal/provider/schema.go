@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
+)
+
+// providerSchema is the provider block. Every attribute falls back to an
+// environment variable (see settings.go); the configuration wins.
+func providerSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Configures the Partner Center co-sell connector for Dynamics 365 as code. " +
+			"Every attribute can also be given through an environment variable; a value in the configuration wins. " +
+			"Credentials are asked for only by the resources that need them.",
+		Attributes: map[string]schema.Attribute{
+			attrTenantID: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Entra ID tenant (directory) id of the partner. " + envDoc(attrTenantID),
+			},
+			attrClientID: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Application (client) id of the app registration. " + envDoc(attrClientID),
+			},
+			attrClientSecret: schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Client secret of the app registration. " + envDoc(attrClientSecret),
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(attrClientCertificate), path.MatchRoot(attrClientCertificatePath))},
+			},
+			attrClientCertificate: schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Client certificate with its private key: PEM text, or base64-encoded PKCS#12. " + envDoc(attrClientCertificate),
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(attrClientCertificatePath))},
+			},
+			attrClientCertificatePath: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Path to a PEM or PKCS#12 (`.pfx`/`.p12`) file holding the client certificate and its private key. " + envDoc(attrClientCertificatePath),
+			},
+			attrClientCertificatePassword: schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Password of a PKCS#12 client certificate. " + envDoc(attrClientCertificatePassword),
+			},
+			attrOIDCToken: schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Federated (workload identity) token from a CI system, exchanged for an app token. " + envDoc(attrOIDCToken),
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(attrOIDCTokenFilePath))},
+			},
+			attrOIDCTokenFilePath: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Path to a file holding the federated token; re-read on every exchange since CI systems rotate it. " + envDoc(attrOIDCTokenFilePath),
+			},
+			attrRefreshToken: schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Secure Application Model refresh token of a Referrals admin user. The Referrals API accepts only App+User tokens. " + envDoc(attrRefreshToken),
+			},
+			attrTokenCacheFile: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "File where the rotated refresh token is kept (mode 0600). When it holds a token, that token is used instead of `refresh_token`. " + envDoc(attrTokenCacheFile),
+			},
+			attrUsername: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "User principal name for the username/password flow. Works only for accounts without MFA; prefer `refresh_token`. " + envDoc(attrUsername),
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot(attrPassword))},
+			},
+			attrPassword: schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Password for `username`. " + envDoc(attrPassword),
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot(attrUsername))},
+			},
+			attrDataverseURL: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "URL of the Dynamics 365 / Dataverse organisation, e.g. `https://contoso.crm.dynamics.com`. " + envDoc(attrDataverseURL),
+				Validators:          []validator.String{validate.HTTPSURL()},
+			},
+			attrEnvironmentID: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Power Platform environment id (a GUID) that holds the connector solution. " + envDoc(attrEnvironmentID),
+			},
+			attrAuthorityHost: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Entra ID authority host. Defaults to `" + defaultAuthorityHost + "`; change it for sovereign clouds or the emulator. " + envDoc(attrAuthorityHost),
+				Validators:          []validator.String{validate.HTTPSURL()},
+			},
+			attrPartnerCenterURL: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Base URL of the Partner Center Referrals API. Defaults to `" + defaultPartnerCenterURL + "`. " + envDoc(attrPartnerCenterURL),
+				Validators:          []validator.String{validate.HTTPSURL()},
+			},
+			attrWebhooksURL: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Base URL of the Partner Center Webhooks API. Defaults to `" + defaultWebhooksURL + "`. " + envDoc(attrWebhooksURL),
+				Validators:          []validator.String{validate.HTTPSURL()},
+			},
+			attrPowerPlatformURL: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Base URL of the Power Platform API. By default the environment's own host `<id>.environment.api.powerplatform.com` is used. " + envDoc(attrPowerPlatformURL),
+				Validators:          []validator.String{validate.HTTPSURL()},
+			},
+			attrReferralsAudience: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Token audience of the Referrals API. Defaults to `" + defaultReferralsAudience + "`; change it only for sovereign clouds. " + envDoc(attrReferralsAudience),
+			},
+			attrWebhooksAudience: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Token audience of the Webhooks API. Defaults to `" + defaultWebhooksAudience + "`. " + envDoc(attrWebhooksAudience),
+			},
+			attrPowerPlatformAudience: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Token audience of the Power Platform API. Defaults to `" + defaultPowerPlatformAudience + "`. " + envDoc(attrPowerPlatformAudience),
+			},
+			attrMaxRetries: schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "How many times a throttled (429) or transiently failed request is retried, with jittered exponential backoff and `Retry-After` honoured. Defaults to `5`. " + envDoc(attrMaxRetries),
+				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+	}
+}

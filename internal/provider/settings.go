@@ -1,0 +1,215 @@
+package provider
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Attribute names of the provider block.
+const (
+	attrTenantID                  = "tenant_id"
+	attrClientID                  = "client_id"
+	attrClientSecret              = "client_secret"
+	attrClientCertificate         = "client_certificate"
+	attrClientCertificatePath     = "client_certificate_path"
+	attrClientCertificatePassword = "client_certificate_password"
+	attrOIDCToken                 = "oidc_token"
+	attrOIDCTokenFilePath         = "oidc_token_file_path"
+	attrRefreshToken              = "refresh_token"
+	attrTokenCacheFile            = "token_cache_file"
+	attrUsername                  = "username"
+	attrPassword                  = "password"
+	attrDataverseURL              = "dataverse_url"
+	attrEnvironmentID             = "environment_id"
+	attrAuthorityHost             = "authority_host"
+	attrPartnerCenterURL          = "partner_center_url"
+	attrWebhooksURL               = "webhooks_url"
+	attrPowerPlatformURL          = "power_platform_url"
+	attrReferralsAudience         = "referrals_audience"
+	attrWebhooksAudience          = "webhooks_audience"
+	attrPowerPlatformAudience     = "power_platform_audience"
+	attrMaxRetries                = "max_retries"
+)
+
+// Public-cloud defaults.
+const (
+	defaultAuthorityHost         = "https://login.microsoftonline.com"
+	defaultPartnerCenterURL      = "https://api.partner.microsoft.com"
+	defaultWebhooksURL           = "https://api.partnercenter.microsoft.com"
+	defaultReferralsAudience     = "https://api.partner.microsoft.com"
+	defaultWebhooksAudience      = "https://api.partnercenter.microsoft.com"
+	defaultPowerPlatformAudience = "https://api.powerplatform.com"
+	defaultMaxRetries            = 5
+)
+
+// envVars lists, per attribute, the environment variables read when the
+// attribute is not set, in order of preference. The ARM_ names are the ones
+// users of the Azure providers already export.
+var envVars = map[string][]string{
+	attrTenantID:                  {"COSELL_TENANT_ID", "ARM_TENANT_ID"},
+	attrClientID:                  {"COSELL_CLIENT_ID", "ARM_CLIENT_ID"},
+	attrClientSecret:              {"COSELL_CLIENT_SECRET", "ARM_CLIENT_SECRET"},
+	attrClientCertificate:         {"COSELL_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
+	attrClientCertificatePath:     {"COSELL_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH"},
+	attrClientCertificatePassword: {"COSELL_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD"},
+	attrOIDCToken:                 {"COSELL_OIDC_TOKEN", "ARM_OIDC_TOKEN"},
+	attrOIDCTokenFilePath:         {"COSELL_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH"},
+	attrRefreshToken:              {"COSELL_REFRESH_TOKEN"},
+	attrTokenCacheFile:            {"COSELL_TOKEN_CACHE_FILE"},
+	attrUsername:                  {"COSELL_USERNAME"},
+	attrPassword:                  {"COSELL_PASSWORD"},
+	attrDataverseURL:              {"COSELL_DATAVERSE_URL"},
+	attrEnvironmentID:             {"COSELL_ENVIRONMENT_ID"},
+	attrAuthorityHost:             {"COSELL_AUTHORITY_HOST", "ARM_AUTHORITY_HOST"},
+	attrPartnerCenterURL:          {"COSELL_PARTNER_CENTER_URL"},
+	attrWebhooksURL:               {"COSELL_WEBHOOKS_URL"},
+	attrPowerPlatformURL:          {"COSELL_POWER_PLATFORM_URL"},
+	attrReferralsAudience:         {"COSELL_REFERRALS_AUDIENCE"},
+	attrWebhooksAudience:          {"COSELL_WEBHOOKS_AUDIENCE"},
+	attrPowerPlatformAudience:     {"COSELL_POWER_PLATFORM_AUDIENCE"},
+	attrMaxRetries:                {"COSELL_MAX_RETRIES"},
+}
+
+func envDoc(attr string) string {
+	names := envVars[attr]
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = "`" + n + "`"
+	}
+	return "Environment: " + strings.Join(quoted, " or ") + "."
+}
+
+// EnvHint names an attribute with its environment variables, for error messages.
+func EnvHint(attr string) string {
+	return attr + " (" + strings.Join(envVars[attr], " or ") + ")"
+}
+
+// providerModel is the provider block as Terraform hands it over.
+type providerModel struct {
+	TenantID                  types.String `tfsdk:"tenant_id"`
+	ClientID                  types.String `tfsdk:"client_id"`
+	ClientSecret              types.String `tfsdk:"client_secret"`
+	ClientCertificate         types.String `tfsdk:"client_certificate"`
+	ClientCertificatePath     types.String `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword types.String `tfsdk:"client_certificate_password"`
+	OIDCToken                 types.String `tfsdk:"oidc_token"`
+	OIDCTokenFilePath         types.String `tfsdk:"oidc_token_file_path"`
+	RefreshToken              types.String `tfsdk:"refresh_token"`
+	TokenCacheFile            types.String `tfsdk:"token_cache_file"`
+	Username                  types.String `tfsdk:"username"`
+	Password                  types.String `tfsdk:"password"`
+	DataverseURL              types.String `tfsdk:"dataverse_url"`
+	EnvironmentID             types.String `tfsdk:"environment_id"`
+	AuthorityHost             types.String `tfsdk:"authority_host"`
+	PartnerCenterURL          types.String `tfsdk:"partner_center_url"`
+	WebhooksURL               types.String `tfsdk:"webhooks_url"`
+	PowerPlatformURL          types.String `tfsdk:"power_platform_url"`
+	ReferralsAudience         types.String `tfsdk:"referrals_audience"`
+	WebhooksAudience          types.String `tfsdk:"webhooks_audience"`
+	PowerPlatformAudience     types.String `tfsdk:"power_platform_audience"`
+	MaxRetries                types.Int64  `tfsdk:"max_retries"`
+}
+
+// settings is the resolved configuration: attribute, else environment, else default.
+type settings struct {
+	TenantID, ClientID                                    string
+	ClientSecret                                          string
+	ClientCertificate, ClientCertificatePath              string
+	ClientCertificatePassword                             string
+	OIDCToken, OIDCTokenFilePath                          string
+	RefreshToken, TokenCacheFile                          string
+	Username, Password                                    string
+	DataverseURL, EnvironmentID                           string
+	AuthorityHost                                         string
+	PartnerCenterURL, WebhooksURL, PowerPlatformURL       string
+	ReferralsAudience, WebhooksAudience, PowerPlatformAud string
+	MaxRetries                                            int
+}
+
+// resolveSettings merges the provider block with the environment. It is pure
+// (getenv is injected) so the precedence rules are tested without a CLI.
+func resolveSettings(m providerModel, getenv func(string) string) (settings, error) {
+	str := func(v types.String, attr, def string) string {
+		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			return strings.TrimSpace(v.ValueString())
+		}
+		for _, name := range envVars[attr] {
+			if e := strings.TrimSpace(getenv(name)); e != "" {
+				return e
+			}
+		}
+		return def
+	}
+	s := settings{
+		TenantID:                  str(m.TenantID, attrTenantID, ""),
+		ClientID:                  str(m.ClientID, attrClientID, ""),
+		ClientSecret:              str(m.ClientSecret, attrClientSecret, ""),
+		ClientCertificate:         str(m.ClientCertificate, attrClientCertificate, ""),
+		ClientCertificatePath:     str(m.ClientCertificatePath, attrClientCertificatePath, ""),
+		ClientCertificatePassword: str(m.ClientCertificatePassword, attrClientCertificatePassword, ""),
+		OIDCToken:                 str(m.OIDCToken, attrOIDCToken, ""),
+		OIDCTokenFilePath:         str(m.OIDCTokenFilePath, attrOIDCTokenFilePath, ""),
+		RefreshToken:              str(m.RefreshToken, attrRefreshToken, ""),
+		TokenCacheFile:            str(m.TokenCacheFile, attrTokenCacheFile, ""),
+		Username:                  str(m.Username, attrUsername, ""),
+		Password:                  str(m.Password, attrPassword, ""),
+		DataverseURL:              strings.TrimRight(str(m.DataverseURL, attrDataverseURL, ""), "/"),
+		EnvironmentID:             str(m.EnvironmentID, attrEnvironmentID, ""),
+		AuthorityHost:             strings.TrimRight(str(m.AuthorityHost, attrAuthorityHost, defaultAuthorityHost), "/"),
+		PartnerCenterURL:          strings.TrimRight(str(m.PartnerCenterURL, attrPartnerCenterURL, defaultPartnerCenterURL), "/"),
+		WebhooksURL:               strings.TrimRight(str(m.WebhooksURL, attrWebhooksURL, defaultWebhooksURL), "/"),
+		PowerPlatformURL:          strings.TrimRight(str(m.PowerPlatformURL, attrPowerPlatformURL, ""), "/"),
+		ReferralsAudience:         strings.TrimRight(str(m.ReferralsAudience, attrReferralsAudience, defaultReferralsAudience), "/"),
+		WebhooksAudience:          strings.TrimRight(str(m.WebhooksAudience, attrWebhooksAudience, defaultWebhooksAudience), "/"),
+		PowerPlatformAud:          strings.TrimRight(str(m.PowerPlatformAudience, attrPowerPlatformAudience, defaultPowerPlatformAudience), "/"),
+		MaxRetries:                defaultMaxRetries,
+	}
+	switch {
+	case !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown():
+		s.MaxRetries = int(m.MaxRetries.ValueInt64())
+	default:
+		for _, name := range envVars[attrMaxRetries] {
+			if e := strings.TrimSpace(getenv(name)); e != "" {
+				n, err := strconv.Atoi(e)
+				if err != nil || n < 0 || n > 20 {
+					return s, fmt.Errorf("%s must be a whole number between 0 and 20, got %q", EnvHint(attrMaxRetries), e)
+				}
+				s.MaxRetries = n
+				break
+			}
+		}
+	}
+	for attr, v := range map[string]string{attrDataverseURL: s.DataverseURL, attrAuthorityHost: s.AuthorityHost,
+		attrPartnerCenterURL: s.PartnerCenterURL, attrWebhooksURL: s.WebhooksURL, attrPowerPlatformURL: s.PowerPlatformURL} {
+		if v != "" && !strings.HasPrefix(strings.ToLower(v), "https://") {
+			return s, fmt.Errorf("%s must be an https:// URL, got %q", EnvHint(attr), v)
+		}
+	}
+	return s, nil
+}
+
+func (s settings) connsConfig(version string) conns.Config {
+	hints := map[string]string{}
+	for attr := range envVars {
+		hints[attr] = EnvHint(attr)
+	}
+	return conns.Config{
+		Auth: auth.Config{
+			TenantID: s.TenantID, ClientID: s.ClientID, ClientSecret: s.ClientSecret,
+			ClientCertificatePassword: s.ClientCertificatePassword,
+			OIDCToken:                 s.OIDCToken, OIDCTokenFilePath: s.OIDCTokenFilePath,
+			RefreshToken: s.RefreshToken, TokenCacheFile: s.TokenCacheFile,
+			Username: s.Username, Password: s.Password,
+			AuthorityHost: s.AuthorityHost,
+		},
+		DataverseURL: s.DataverseURL, EnvironmentID: s.EnvironmentID,
+		PartnerCenterURL: s.PartnerCenterURL, WebhooksURL: s.WebhooksURL, PowerPlatformURL: s.PowerPlatformURL,
+		ReferralsAudience: s.ReferralsAudience, WebhooksAudience: s.WebhooksAudience, PowerPlatform: s.PowerPlatformAud,
+		MaxRetries: s.MaxRetries,
+		UserAgent:  "terraform-provider-cosell/" + version,
+		Hints:      hints,
+	}
+}

@@ -1,0 +1,120 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type retrySafeKey struct{}
+
+// MarkRetrySafe lets Do retry a POST or PATCH, for calls the server
+// de-duplicates (e.g. a Partner Center POST carrying an MS-RequestId that is
+// kept across retries). It returns a shallow copy of req.
+func MarkRetrySafe(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), retrySafeKey{}, true))
+}
+
+func isRetrySafe(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	safe, _ := req.Context().Value(retrySafeKey{}).(bool)
+	return safe
+}
+
+// retryableStatus reports whether an answer with this status is worth a
+// retry, and whether that holds for every method (see choices.go: a 429 was
+// refused before the server acted on it).
+func retryableStatus(code int) (retry, anyMethod bool) {
+	switch code {
+	case http.StatusTooManyRequests:
+		return true, true
+	case http.StatusRequestTimeout, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, false
+	}
+	return false, false
+}
+
+// retryableError reports whether a round-trip error (no response) is a
+// dropped or reset connection worth retrying, rather than a configuration
+// problem (bad certificate, unknown host, malformed URL) or the caller's
+// cancellation.
+func retryableError(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var (
+		unknownAuth x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		verify      *tls.CertificateVerificationError
+		dnsErr      *net.DNSError
+		recordErr   tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &unknownAuth), errors.As(err, &hostname), errors.As(err, &invalid),
+		errors.As(err, &verify), errors.As(err, &recordErr):
+		return false
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return false
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) && strings.Contains(uerr.Err.Error(), "unsupported protocol scheme") {
+		return false
+	}
+	return true
+}
+
+// maxRetryAfter caps a server's Retry-After (see choices.go).
+const maxRetryAfter = 5 * time.Minute
+
+// parseRetryAfter reads Retry-After as delay-seconds or as an HTTP-date
+// (RFC 9110 §10.2.3). ok is false when the header is absent or unreadable.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 {
+			return 0, true
+		}
+		d = time.Duration(secs * float64(time.Second))
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+	} else {
+		return 0, false
+	}
+	return min(d, maxRetryAfter), true
+}
+
+// backoff is the wait before retry number n (1-based): exponential from
+// min, capped at max, with "equal jitter" (half fixed, half random) so
+// parallel Terraform operations hitting the same throttle spread out.
+func backoff(n int, minB, maxB time.Duration, rnd func() float64) time.Duration {
+	d := minB
+	for i := 1; i < n && d < maxB; i++ {
+		d *= 2
+	}
+	d = min(d, maxB)
+	half := d / 2
+	return half + time.Duration(rnd()*float64(d-half))
+}
+
+func defaultRand() float64 { return rand.Float64() }
