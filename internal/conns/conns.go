@@ -73,15 +73,21 @@ func (c *Client) hint(setting string) string {
 }
 
 func (c *Client) transport(service, audience string, needUser bool) *transport.Client {
+	retries := c.cfg.MaxRetries
+	if retries == 0 {
+		retries = transport.NoRetries // max_retries = 0 means no retry; transport reads 0 as "default"
+	}
 	return transport.New(transport.Options{
 		Service:    service,
 		HTTPClient: c.http,
-		MaxRetries: c.cfg.MaxRetries,
+		MaxRetries: retries,
 		UserAgent:  c.cfg.UserAgent,
-		Token: func(ctx context.Context) (string, error) {
-			return c.creds.Token(ctx, audience, needUser)
-		},
+		Token:      c.creds.TokenFunc(audience, needUser),
 	})
+}
+
+func (c *Client) pcOptions() partnercenter.Options {
+	return partnercenter.Options{MarkRetrySafe: transport.MarkRetrySafe}
 }
 
 // Referrals returns the Partner Center Referrals client (App+User tokens only).
@@ -89,7 +95,7 @@ func (c *Client) Referrals(context.Context) (*partnercenter.ReferralsClient, err
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.referrals == nil {
-		c.referrals = partnercenter.NewReferralsClient(c.transport("referrals", c.cfg.ReferralsAudience, true), c.cfg.PartnerCenterURL)
+		c.referrals = partnercenter.NewReferralsClient(c.transport("referrals", c.cfg.ReferralsAudience, true), c.cfg.PartnerCenterURL, c.pcOptions())
 	}
 	return c.referrals, nil
 }
@@ -99,7 +105,7 @@ func (c *Client) Webhooks(context.Context) (*partnercenter.WebhooksClient, error
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.webhooks == nil {
-		c.webhooks = partnercenter.NewWebhooksClient(c.transport("webhooks", c.cfg.WebhooksAudience, false), c.cfg.WebhooksURL)
+		c.webhooks = partnercenter.NewWebhooksClient(c.transport("webhooks", c.cfg.WebhooksAudience, false), c.cfg.WebhooksURL, c.pcOptions())
 	}
 	return c.webhooks, nil
 }
@@ -113,7 +119,8 @@ func (c *Client) Dataverse(context.Context) (*dataverse.Client, error) {
 	}
 	if c.dataverse == nil {
 		// Dataverse's token audience is the organisation URL itself.
-		c.dataverse = dataverse.New(c.transport("dataverse", c.cfg.DataverseURL, false), c.cfg.DataverseURL)
+		c.dataverse = dataverse.New(c.transport("dataverse", c.cfg.DataverseURL, false), c.cfg.DataverseURL,
+			dataverse.Options{MarkRetrySafe: transport.MarkRetrySafe})
 	}
 	return c.dataverse, nil
 }

@@ -52,7 +52,12 @@ func (p *cosellProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
-	client, err := conns.New(s.connsConfig(p.version))
+	cfg, err := s.connsConfig(p.version)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	client, err := conns.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return

@@ -6,25 +6,29 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/auth"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/conns"
 )
 
-// Attribute names of the provider block.
+// Attribute names of the provider block. The authentication attributes and
+// their environment variables are defined once, in internal/auth.
 const (
-	attrTenantID                  = "tenant_id"
-	attrClientID                  = "client_id"
-	attrClientSecret              = "client_secret"
-	attrClientCertificate         = "client_certificate"
-	attrClientCertificatePath     = "client_certificate_path"
-	attrClientCertificatePassword = "client_certificate_password"
-	attrOIDCToken                 = "oidc_token"
-	attrOIDCTokenFilePath         = "oidc_token_file_path"
-	attrRefreshToken              = "refresh_token"
-	attrTokenCacheFile            = "token_cache_file"
-	attrUsername                  = "username"
-	attrPassword                  = "password"
+	attrTenantID                  = auth.AttrTenantID
+	attrClientID                  = auth.AttrClientID
+	attrClientSecret              = auth.AttrClientSecret
+	attrClientCertificate         = auth.AttrClientCertificate
+	attrClientCertificatePath     = auth.AttrClientCertificatePath
+	attrClientCertificatePassword = auth.AttrClientCertificatePassword
+	attrOIDCToken                 = auth.AttrOIDCToken
+	attrOIDCTokenFilePath         = auth.AttrOIDCTokenFilePath
+	attrRefreshToken              = auth.AttrRefreshToken
+	attrTokenCacheFile            = auth.AttrTokenCacheFile
+	attrUsername                  = auth.AttrUsername
+	attrPassword                  = auth.AttrPassword
+	attrAuthorityHost             = auth.AttrAuthorityHost
 	attrDataverseURL              = "dataverse_url"
 	attrEnvironmentID             = "environment_id"
-	attrAuthorityHost             = "authority_host"
 	attrPartnerCenterURL          = "partner_center_url"
 	attrWebhooksURL               = "webhooks_url"
 	attrPowerPlatformURL          = "power_platform_url"
@@ -36,7 +40,7 @@ const (
 
 // Public-cloud defaults.
 const (
-	defaultAuthorityHost         = "https://login.microsoftonline.com"
+	defaultAuthorityHost         = auth.DefaultAuthorityHost
 	defaultPartnerCenterURL      = "https://api.partner.microsoft.com"
 	defaultWebhooksURL           = "https://api.partnercenter.microsoft.com"
 	defaultReferralsAudience     = "https://api.partner.microsoft.com"
@@ -46,32 +50,26 @@ const (
 )
 
 // envVars lists, per attribute, the environment variables read when the
-// attribute is not set, in order of preference. The ARM_ names are the ones
-// users of the Azure providers already export.
-var envVars = map[string][]string{
-	attrTenantID:                  {"COSELL_TENANT_ID", "ARM_TENANT_ID"},
-	attrClientID:                  {"COSELL_CLIENT_ID", "ARM_CLIENT_ID"},
-	attrClientSecret:              {"COSELL_CLIENT_SECRET", "ARM_CLIENT_SECRET"},
-	attrClientCertificate:         {"COSELL_CLIENT_CERTIFICATE", "ARM_CLIENT_CERTIFICATE"},
-	attrClientCertificatePath:     {"COSELL_CLIENT_CERTIFICATE_PATH", "ARM_CLIENT_CERTIFICATE_PATH"},
-	attrClientCertificatePassword: {"COSELL_CLIENT_CERTIFICATE_PASSWORD", "ARM_CLIENT_CERTIFICATE_PASSWORD"},
-	attrOIDCToken:                 {"COSELL_OIDC_TOKEN", "ARM_OIDC_TOKEN"},
-	attrOIDCTokenFilePath:         {"COSELL_OIDC_TOKEN_FILE_PATH", "ARM_OIDC_TOKEN_FILE_PATH"},
-	attrRefreshToken:              {"COSELL_REFRESH_TOKEN"},
-	attrTokenCacheFile:            {"COSELL_TOKEN_CACHE_FILE"},
-	attrUsername:                  {"COSELL_USERNAME"},
-	attrPassword:                  {"COSELL_PASSWORD"},
-	attrDataverseURL:              {"COSELL_DATAVERSE_URL"},
-	attrEnvironmentID:             {"COSELL_ENVIRONMENT_ID"},
-	attrAuthorityHost:             {"COSELL_AUTHORITY_HOST", "ARM_AUTHORITY_HOST"},
-	attrPartnerCenterURL:          {"COSELL_PARTNER_CENTER_URL"},
-	attrWebhooksURL:               {"COSELL_WEBHOOKS_URL"},
-	attrPowerPlatformURL:          {"COSELL_POWER_PLATFORM_URL"},
-	attrReferralsAudience:         {"COSELL_REFERRALS_AUDIENCE"},
-	attrWebhooksAudience:          {"COSELL_WEBHOOKS_AUDIENCE"},
-	attrPowerPlatformAudience:     {"COSELL_POWER_PLATFORM_AUDIENCE"},
-	attrMaxRetries:                {"COSELL_MAX_RETRIES"},
-}
+// attribute is not set, in order of preference: auth.Attributes for the
+// credentials (with the ARM_ names users of the Azure providers already
+// export), and the endpoints below.
+var envVars = func() map[string][]string {
+	m := map[string][]string{
+		attrDataverseURL:          {"COSELL_DATAVERSE_URL"},
+		attrEnvironmentID:         {"COSELL_ENVIRONMENT_ID"},
+		attrPartnerCenterURL:      {"COSELL_PARTNER_CENTER_URL"},
+		attrWebhooksURL:           {"COSELL_WEBHOOKS_URL"},
+		attrPowerPlatformURL:      {"COSELL_POWER_PLATFORM_URL"},
+		attrReferralsAudience:     {"COSELL_REFERRALS_AUDIENCE"},
+		attrWebhooksAudience:      {"COSELL_WEBHOOKS_AUDIENCE"},
+		attrPowerPlatformAudience: {"COSELL_POWER_PLATFORM_AUDIENCE"},
+		attrMaxRetries:            {"COSELL_MAX_RETRIES"},
+	}
+	for _, a := range auth.Attributes {
+		m[a.Name] = a.EnvVars
+	}
+	return m
+}()
 
 func envDoc(attr string) string {
 	names := envVars[attr]
@@ -191,7 +189,11 @@ func resolveSettings(m providerModel, getenv func(string) string) (settings, err
 	return s, nil
 }
 
-func (s settings) connsConfig(version string) conns.Config {
+func (s settings) connsConfig(version string) (conns.Config, error) {
+	cert, err := conns.LoadCertificate(s.ClientCertificate, s.ClientCertificatePath)
+	if err != nil {
+		return conns.Config{}, err
+	}
 	hints := map[string]string{}
 	for attr := range envVars {
 		hints[attr] = EnvHint(attr)
@@ -199,6 +201,7 @@ func (s settings) connsConfig(version string) conns.Config {
 	return conns.Config{
 		Auth: auth.Config{
 			TenantID: s.TenantID, ClientID: s.ClientID, ClientSecret: s.ClientSecret,
+			ClientCertificate:         cert,
 			ClientCertificatePassword: s.ClientCertificatePassword,
 			OIDCToken:                 s.OIDCToken, OIDCTokenFilePath: s.OIDCTokenFilePath,
 			RefreshToken: s.RefreshToken, TokenCacheFile: s.TokenCacheFile,
@@ -211,5 +214,5 @@ func (s settings) connsConfig(version string) conns.Config {
 		MaxRetries: s.MaxRetries,
 		UserAgent:  "terraform-provider-cosell/" + version,
 		Hints:      hints,
-	}
+	}, nil
 }

@@ -25,6 +25,8 @@ const (
 	DefaultMaxRetries = 5
 	DefaultMinBackoff = 500 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
+	// NoRetries as Options.MaxRetries sends each request once.
+	NoRetries = -1
 )
 
 // Options configures a Client.
@@ -39,14 +41,16 @@ type Options struct {
 	// HTTPClient does the round trips (nil: a client on http.DefaultTransport).
 	HTTPClient *http.Client
 	// MaxRetries bounds the retries after the first attempt. 0 means
-	// DefaultMaxRetries; a negative value disables retries.
+	// DefaultMaxRetries; NoRetries (any negative value) disables retries, so
+	// a provider max_retries = 0 must be passed as NoRetries.
 	MaxRetries int
 	// MinBackoff and MaxBackoff bound the exponential backoff (0: defaults).
 	MinBackoff, MaxBackoff time.Duration
 	// UserAgent is sent unless the request already has one.
 	UserAgent string
 	// CorrelationHeader carries a fresh UUID per logical call (kept across
-	// its retries) unless the caller set it. Empty: DefaultCorrelationHeader.
+	// its retries) unless the caller set it. Empty: chosen by Service
+	// (CorrelationHeaderFor).
 	CorrelationHeader string
 	// Sleep waits between attempts; nil uses a timer. Tests inject a fake so
 	// they never sleep. It must return early with ctx.Err() when ctx ends.
@@ -70,7 +74,7 @@ func (o Options) withDefaults() Options {
 		o.MaxBackoff = o.MinBackoff
 	}
 	if o.CorrelationHeader == "" {
-		o.CorrelationHeader = DefaultCorrelationHeader
+		o.CorrelationHeader = CorrelationHeaderFor(o.Service)
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Transport: http.DefaultTransport}
@@ -82,6 +86,20 @@ func (o Options) withDefaults() Options {
 		o.Service = "http"
 	}
 	return o
+}
+
+// CorrelationHeaderFor is the correlation header of a service (see
+// choices.go): MS-CorrelationId for Partner Center ("referrals",
+// "webhooks"), x-ms-client-request-id for "dataverse" and "powerplatform",
+// DefaultCorrelationHeader otherwise.
+func CorrelationHeaderFor(service string) string {
+	switch service {
+	case "referrals", "webhooks":
+		return HeaderPartnerCenterCorrelation
+	case "dataverse", "powerplatform":
+		return HeaderClientRequestID
+	}
+	return DefaultCorrelationHeader
 }
 
 func sleepTimer(ctx context.Context, d time.Duration) error {

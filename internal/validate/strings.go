@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -66,5 +67,15 @@ func GUID() validator.String {
 			return ""
 		}
 		return fmt.Sprintf("%q is not a GUID; expected the form 00000000-0000-0000-0000-000000000000.", s)
+	})
+}
+
+// RFC3339 accepts a timestamp such as 2026-10-01T00:00:00Z.
+func RFC3339() validator.String {
+	return String("must be an RFC 3339 timestamp", func(s string) string {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			return fmt.Sprintf("%q is not an RFC 3339 timestamp; write it like 2026-10-01T00:00:00Z.", s)
+		}
+		return ""
 	})
 }

@@ -104,7 +104,13 @@ func RequireToken(v TokenVerifier, p AuthPolicy, writeErr ErrorWriter, next http
 				"This API currently supports only user access (App+User); app-only tokens are not supported.")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), claimsKey{}, c)))
+		r2 := r.WithContext(context.WithValue(r.Context(), claimsKey{}, c))
+		next.ServeHTTP(w, r2)
+		// A ServeMux inside sets Pattern on the copy; carry it back so
+		// Metrics.Middleware (outside) can key its counter by route.
+		if r.Pattern == "" {
+			r.Pattern = r2.Pattern
+		}
 	})
 }
 

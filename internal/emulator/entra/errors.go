@@ -19,7 +19,9 @@ type stsError struct {
 	message string
 }
 
-func (e *stsError) Error() string { return fmt.Sprintf("%s: AADSTS%d: %s", e.code, e.aadsts, e.message) }
+func (e *stsError) Error() string {
+	return fmt.Sprintf("%s: AADSTS%d: %s", e.code, e.aadsts, e.message)
+}
 
 func newErr(status int, code string, aadsts int, format string, args ...any) *stsError {
 	return &stsError{status: status, code: code, aadsts: aadsts, message: fmt.Sprintf(format, args...)}

@@ -7,6 +7,7 @@ package entra
 
 import (
 	"crypto/rsa"
+	"crypto/subtle"
 	"crypto/x509"
 	"fmt"
 	"net/http"
@@ -135,7 +136,7 @@ func (s *Service) TokenEndpoint() string { return s.Authority() + "/oauth2/v2.0/
 // IssueFederatedToken creates.
 func (s *Service) FederatedIssuer() string { return s.Authority() + "/federated" }
 
-func (s *Service) base() string  { return strings.TrimRight(s.opts.BaseURL(), "/") }
+func (s *Service) base() string   { return strings.TrimRight(s.opts.BaseURL(), "/") }
 func (s *Service) now() time.Time { return s.opts.Now() }
 
 func (s *Service) logf(format string, args ...any) {
@@ -249,4 +250,23 @@ func (s *Service) lookupApp(clientID string) (*app, bool) {
 func (s *Service) knownTenant(t string) bool {
 	t = strings.ToLower(t)
 	return t == s.tenantID || t == "organizations" || t == "common"
+}
+
+// CheckClientSecret reports whether secret is a valid client secret of the
+// app in this tenant (the Power Platform emulator uses it to decide whether
+// a service principal connection can sign in).
+func (s *Service) CheckClientSecret(tenantID, clientID, secret string) bool {
+	if !strings.EqualFold(tenantID, s.tenantID) || secret == "" {
+		return false
+	}
+	a, ok := s.lookupApp(clientID)
+	if !ok {
+		return false
+	}
+	for _, want := range a.secrets() {
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1 {
+			return true
+		}
+	}
+	return false
 }

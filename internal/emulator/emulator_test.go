@@ -1,0 +1,263 @@
+package emulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/powerplatform"
+)
+
+func start(t *testing.T) *Emulator {
+	t.Helper()
+	e, err := Start(Options{Dir: t.TempDir(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	return e
+}
+
+// tokenFor gets a token from the token endpoint with plain net/http.
+func tokenFor(t *testing.T, e *Emulator, form url.Values) string {
+	t.Helper()
+	ep := e.Endpoints()
+	resp, err := e.HTTPClient().PostForm(ep.AuthorityHost+"/"+ep.TenantID+"/oauth2/v2.0/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error_description"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	if resp.StatusCode != http.StatusOK || body.AccessToken == "" {
+		t.Fatalf("token: %d %s", resp.StatusCode, body.Error)
+	}
+	return body.AccessToken
+}
+
+func appToken(t *testing.T, e *Emulator, audience string) string {
+	return tokenFor(t, e, url.Values{"grant_type": {"client_credentials"}, "client_id": {entra.DefaultClientID},
+		"client_secret": {entra.DefaultClientSecret}, "scope": {audience + "/.default"}})
+}
+
+func userToken(t *testing.T, e *Emulator, audience string) string {
+	return tokenFor(t, e, url.Values{"grant_type": {"password"}, "client_id": {entra.DefaultClientID},
+		"client_secret": {entra.DefaultClientSecret}, "username": {entra.DefaultUsername}, "password": {entra.DefaultPassword},
+		"scope": {audience + "/.default openid offline_access profile"}})
+}
+
+func call(t *testing.T, e *Emulator, method, u, token, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("OData-MaxVersion", "4.0")
+	req.Header.Set("OData-Version", "4.0")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := e.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, raw
+}
+
+func TestEndToEnd(t *testing.T) {
+	e := start(t)
+	ep := e.Endpoints()
+
+	// TLS material and environment.
+	if pem, err := os.ReadFile(ep.CAFile); err != nil || !strings.Contains(string(pem), "BEGIN CERTIFICATE") {
+		t.Fatalf("CA file: %v", err)
+	}
+	env := strings.Join(e.Env(), "\n")
+	for _, want := range []string{
+		"COSELL_TENANT_ID=" + entra.DefaultTenantID, "COSELL_CLIENT_ID=" + entra.DefaultClientID,
+		"COSELL_CLIENT_SECRET=" + entra.DefaultClientSecret, "COSELL_REFRESH_TOKEN=" + entra.DefaultRefreshToken,
+		"COSELL_AUTHORITY_HOST=" + ep.AuthorityHost, "COSELL_PARTNER_CENTER_URL=" + ep.ReferralsURL,
+		"COSELL_WEBHOOKS_URL=" + ep.WebhooksURL, "COSELL_DATAVERSE_URL=" + ep.DataverseURL,
+		"COSELL_POWER_PLATFORM_URL=" + ep.PowerPlatformURL, "COSELL_ENVIRONMENT_ID=" + powerplatform.DefaultEnvironmentID,
+		"SSL_CERT_FILE=" + ep.CAFile,
+	} {
+		if !strings.Contains(env, want) {
+			t.Errorf("Env() lacks %s", want)
+		}
+	}
+	if ep.TenantID != entra.DefaultTenantID || ep.EnvironmentID != powerplatform.DefaultEnvironmentID {
+		t.Errorf("endpoints: %+v", ep)
+	}
+
+	// OpenID discovery over TLS, trusted through the emulator CA.
+	resp, raw := call(t, e, http.MethodGet, ep.AuthorityHost+"/"+ep.TenantID+"/v2.0/.well-known/openid-configuration", "", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), ep.AuthorityHost+"/"+ep.TenantID+"/oauth2/v2.0/token") {
+		t.Fatalf("discovery: %d %s", resp.StatusCode, raw)
+	}
+
+	referralsUser := userToken(t, e, core.AudienceReferrals)
+	webhooksApp := appToken(t, e, core.AudienceWebhooks)
+	dataverseApp := appToken(t, e, ep.DataverseURL)
+	powerPlatformApp := appToken(t, e, core.AudiencePowerPlatform)
+
+	// Each service answers its own audience.
+	for _, c := range []struct{ name, url, token string }{
+		{"referrals", ep.ReferralsURL + "/v1.0/engagements/referrals", referralsUser},
+		{"webhooks", ep.WebhooksURL + "/webhooks/v1/registration/events", webhooksApp},
+		{"dataverse", ep.DataverseURL + "/api/data/v9.2/", dataverseApp},
+		{"powerplatform", ep.PowerPlatformURL + "/connectivity/connections?api-version=1", powerPlatformApp},
+	} {
+		if resp, raw := call(t, e, http.MethodGet, c.url, c.token, ""); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %s", c.name, resp.StatusCode, raw)
+		}
+	}
+
+	// Wrong audience → 401 everywhere; app-only on referrals → 403.
+	for _, c := range []struct{ name, url, token string }{
+		{"referrals", ep.ReferralsURL + "/v1.0/engagements/referrals", userToken(t, e, core.AudienceWebhooks)},
+		{"webhooks", ep.WebhooksURL + "/webhooks/v1/registration/events", referralsUser},
+		{"dataverse", ep.DataverseURL + "/api/data/v9.2/", powerPlatformApp},
+		{"powerplatform", ep.PowerPlatformURL + "/connectivity/connections?api-version=1", dataverseApp},
+	} {
+		if resp, raw := call(t, e, http.MethodGet, c.url, c.token, ""); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s with wrong audience: %d %s", c.name, resp.StatusCode, raw)
+		}
+	}
+	if resp, _ := call(t, e, http.MethodGet, ep.ReferralsURL+"/v1.0/engagements/referrals", appToken(t, e, core.AudienceReferrals), ""); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("app-only referrals: %d", resp.StatusCode)
+	}
+
+	// Metrics: token requests and API calls were counted by route.
+	if n := e.Metrics().Total(ServiceEntra, http.MethodPost); n != 6 {
+		t.Errorf("entra POSTs counted: %d", n)
+	}
+	if e.Entra().Issued(entra.GrantClientCredentials) != 4 || e.Entra().Issued(entra.GrantPassword) != 2 {
+		t.Errorf("issued: cc=%d pw=%d", e.Entra().Issued(entra.GrantClientCredentials), e.Entra().Issued(entra.GrantPassword))
+	}
+	found := false
+	for _, c := range e.Metrics().Snapshot() {
+		if c.Service == ServicePowerPlatform && c.Route == "GET /connectivity/connections" && c.Status == http.StatusOK && c.Count == 1 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("power platform route not counted: %+v", e.Metrics().Snapshot())
+	}
+}
+
+func TestAdminAPIAndFaults(t *testing.T) {
+	e := start(t)
+	ep := e.Endpoints()
+	tok := appToken(t, e, core.AudiencePowerPlatform)
+	list := ep.PowerPlatformURL + "/connectivity/connections?api-version=1"
+
+	// Inject exactly one 429 with Retry-After through the admin API of any listener.
+	resp, raw := call(t, e, http.MethodPut, ep.DataverseURL+"/_emulator/faults/powerplatform", "",
+		`{"error_rates":{"429":1},"retry_after_seconds":7,"count":1}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("PUT faults: %d %s", resp.StatusCode, raw)
+	}
+	resp, raw = call(t, e, http.MethodGet, list, tok, "")
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "7" || !strings.Contains(string(raw), `"error"`) {
+		t.Fatalf("injected fault: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), raw)
+	}
+	if resp, _ := call(t, e, http.MethodGet, list, tok, ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after the counted fault: %d", resp.StatusCode)
+	}
+	resp, raw = call(t, e, http.MethodGet, ep.PowerPlatformURL+"/_emulator/faults/powerplatform", "", "")
+	var f core.Faults
+	if err := json.Unmarshal(raw, &f); err != nil || resp.StatusCode != 200 || f.ErrorRates[429] != 1 || f.RetryAfterSeconds != 7 {
+		t.Fatalf("GET faults: %d %s", resp.StatusCode, raw)
+	}
+	if resp, _ := call(t, e, http.MethodDelete, ep.PowerPlatformURL+"/_emulator/faults/powerplatform", "", ""); resp.StatusCode != http.StatusNoContent || e.Faults().Get(ServicePowerPlatform) != nil {
+		t.Fatalf("DELETE faults: %d", resp.StatusCode)
+	}
+	if resp, _ := call(t, e, http.MethodPut, ep.PowerPlatformURL+"/_emulator/faults/nope", "", `{}`); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown service: %d", resp.StatusCode)
+	}
+
+	// Metrics over the admin API: the 429 and the 200 are there, admin calls are not.
+	resp, raw = call(t, e, http.MethodGet, ep.AuthorityHost+"/_emulator/metrics", "", "")
+	var counts []core.Count
+	if err := json.Unmarshal(raw, &counts); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("metrics: %d %s", resp.StatusCode, raw)
+	}
+	byStatus := map[int]int{}
+	for _, c := range counts {
+		if strings.Contains(c.Route, "_emulator") {
+			t.Errorf("admin route counted: %+v", c)
+		}
+		if c.Service == ServicePowerPlatform {
+			byStatus[c.Status] += c.Count
+		}
+	}
+	if byStatus[429] != 1 || byStatus[200] != 1 {
+		t.Errorf("power platform counts by status: %v", byStatus)
+	}
+	if resp, _ := call(t, e, http.MethodPost, ep.ReferralsURL+"/_emulator/metrics/reset", "", ""); resp.StatusCode != http.StatusNoContent || e.Metrics().Total("", "") != 0 {
+		t.Errorf("reset: %d, total %d", resp.StatusCode, e.Metrics().Total("", ""))
+	}
+}
+
+func TestScenarioFileOverlaysDefaults(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "scenario.json")
+	doc := `{"entra":{"rotate_refresh_tokens":false,"token_lifetime_seconds":120},
+	  "faults":{"entra":{"error_rates":{"503":1},"count":1}},"seed":42}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := LoadScenario(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Entra.TenantID != entra.DefaultTenantID || len(sc.Entra.Apps) != 1 || sc.Entra.TokenLifetimeSeconds != 120 ||
+		sc.Entra.RotateRefreshTokens == nil || *sc.Entra.RotateRefreshTokens || sc.Seed != 42 ||
+		len(sc.PowerPlatform.Environments) != 1 {
+		t.Fatalf("overlay: %+v", sc)
+	}
+	if _, err := ParseScenario([]byte(`{"entra":{"tenant":"typo"}}`)); err == nil {
+		t.Error("unknown field accepted")
+	}
+
+	e, err := Start(Options{ScenarioFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := e.Endpoints().CAFile
+	// The scenario's fault is live: the first token request gets a 503.
+	ep := e.Endpoints()
+	resp, err := e.HTTPClient().PostForm(ep.AuthorityHost+"/"+ep.TenantID+"/oauth2/v2.0/token", url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("scenario fault: %d", resp.StatusCode)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(caFile); !os.IsNotExist(err) {
+		t.Errorf("temporary CA dir not removed: %v", err)
+	}
+	if _, err := e.HTTPClient().Get(ep.AuthorityHost + "/_emulator/metrics"); err == nil {
+		t.Error("listener still serving after Close")
+	}
+}

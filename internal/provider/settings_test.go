@@ -1,0 +1,65 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestResolveSettings_precedence(t *testing.T) {
+	env := map[string]string{
+		"COSELL_TENANT_ID":     "env-tenant",
+		"ARM_TENANT_ID":        "arm-tenant",
+		"ARM_CLIENT_ID":        "arm-client",
+		"COSELL_MAX_RETRIES":   "7",
+		"COSELL_DATAVERSE_URL": "https://env.crm.dynamics.com/",
+	}
+	getenv := func(k string) string { return env[k] }
+
+	s, err := resolveSettings(providerModel{TenantID: types.StringValue("cfg-tenant")}, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TenantID != "cfg-tenant" {
+		t.Errorf("configuration must win over the environment: got %q", s.TenantID)
+	}
+	if s.ClientID != "arm-client" {
+		t.Errorf("ARM_CLIENT_ID must be read when COSELL_CLIENT_ID is unset: got %q", s.ClientID)
+	}
+	if s.MaxRetries != 7 {
+		t.Errorf("max_retries from the environment: got %d", s.MaxRetries)
+	}
+	if s.DataverseURL != "https://env.crm.dynamics.com" {
+		t.Errorf("trailing slash must be trimmed: got %q", s.DataverseURL)
+	}
+	if s.AuthorityHost != defaultAuthorityHost || s.ReferralsAudience != defaultReferralsAudience {
+		t.Errorf("defaults not applied: %+v", s)
+	}
+
+	s, _ = resolveSettings(providerModel{}, getenv)
+	if s.TenantID != "env-tenant" {
+		t.Errorf("COSELL_ must win over ARM_: got %q", s.TenantID)
+	}
+}
+
+func TestResolveSettings_errorsNameAttributeAndVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{"COSELL_MAX_RETRIES": "many"}, []string{"max_retries", "COSELL_MAX_RETRIES", "0 and 20"}},
+		{map[string]string{"COSELL_DATAVERSE_URL": "http://x.crm.dynamics.com"}, []string{"dataverse_url", "COSELL_DATAVERSE_URL", "https://"}},
+		{map[string]string{"COSELL_AUTHORITY_HOST": "login.example"}, []string{"authority_host", "COSELL_AUTHORITY_HOST"}},
+	} {
+		_, err := resolveSettings(providerModel{}, func(k string) string { return tc.env[k] })
+		if err == nil {
+			t.Fatalf("%v: expected an error", tc.env)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: error %q does not mention %q", tc.env, err, w)
+			}
+		}
+	}
+}
