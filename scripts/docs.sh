@@ -53,7 +53,9 @@ case "$mode" in
       echo "docs/ is stale: run 'make docs' and commit the result" >&2
       exit 1
     fi
-    (cd "$root" && "$tools/bin/tfplugindocs" validate --provider-name cosell --providers-schema "$work/schema.json" 2>"$work/validate.log") || { cat "$work/validate.log" >    (cd "$root" && "$tools/bin/tfplugindocs" validate --provider-name cosell --providers-schema "$work/schema.json")2; exit 1; }
+    if ! (cd "$root" && "$tools/bin/tfplugindocs" validate --provider-name cosell --providers-schema "$work/schema.json") > "$work/validate.log" 2>&1; then
+      cat "$work/validate.log" >&2; exit 1
+    fi
     echo "docs/ is current and valid"
     ;;
   *) echo "usage: $0 generate|validate" >&2; exit 2 ;;
