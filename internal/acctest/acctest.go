@@ -50,6 +50,9 @@ func Main(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "acctest:", err)
 		return 1
 	}
+	// Go reads SSL_CERT_FILE once, when TLS first needs the system roots;
+	// the emulator writes its CA to this path before anything dials.
+	os.Setenv("SSL_CERT_FILE", filepath.Join(workDir, emulator.CAFileName))
 	emu, err = emulator.Start(emulator.Options{Dir: workDir})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: starting the emulator:", err)

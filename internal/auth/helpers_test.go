@@ -30,6 +30,10 @@ type emu struct {
 func newEmu(t *testing.T, edit func(*entra.Scenario)) *emu {
 	t.Helper()
 	sc := entra.DefaultScenario()
+	// Single-use refresh tokens: the strictest Entra behaviour, so a client
+	// that forgets to keep the rotated token fails here.
+	single := true
+	sc.RotateRefreshTokens = &single
 	if edit != nil {
 		edit(&sc)
 	}

@@ -27,7 +27,7 @@ func TestAccProvider_wrongClientSecret(t *testing.T) {
   client_secret = "not-the-secret"
 }
 ` + readReferrals,
-			ExpectError: regexp.MustCompile(`(?s)AADSTS7000215.*[Ii]nvalid client secret`),
+			ExpectError: regexp.MustCompile(`(?s)AADSTS7000215.*Invalid\s+client\s+secret.*client_secret`),
 		}},
 	})
 }
@@ -42,7 +42,7 @@ func TestAccProvider_wrongAudience(t *testing.T) {
   referrals_audience = "https://api.partnercenter.microsoft.com"
 }
 ` + readReferrals,
-			ExpectError: regexp.MustCompile(`(?s)401.*audience 'https://api.partnercenter.microsoft.com' is invalid`),
+			ExpectError: regexp.MustCompile(`(?s)401.*audience\s+'https://api.partnercenter.microsoft.com'\s+is\s+invalid`),
 		}},
 	})
 }

@@ -1,6 +1,7 @@
 package dataverse
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -30,8 +31,11 @@ func (s *Service) WriteError(w http.ResponseWriter, status int, code, message st
 		setRawHeader(h, "REQ_ID", newGUID())
 	}
 	w.WriteHeader(status)
-	body, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": message}})
-	_, _ = w.Write(body)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]any{"error": map[string]any{"code": code, "message": message}})
+	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
 }
 
 func (s *Service) writeAPIError(w http.ResponseWriter, e *apiError) {

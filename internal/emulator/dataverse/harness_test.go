@@ -51,12 +51,19 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 type harness struct {
-	t     *testing.T
-	svc   *Service
-	srv   *httptest.Server
-	clock *fakeClock
-	oid   string
-	conns map[string]bool // connections that exist (ConnectionExists)
+	t      *testing.T
+	svc    *Service
+	srv    *httptest.Server
+	clock  *fakeClock
+	oid    string
+	connMu sync.Mutex
+	conns  map[string]bool // connections that exist (ConnectionExists)
+}
+
+func (h *harness) addConn(name string) {
+	h.connMu.Lock()
+	h.conns[name] = true
+	h.connMu.Unlock()
 }
 
 const testEnv = "00000000-0000-0000-0000-00000000e001"
@@ -66,13 +73,12 @@ func newHarness(t *testing.T, sc Scenario) *harness {
 	h := &harness{t: t, clock: &fakeClock{t: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)}, oid: "a0000000-0000-4000-8000-000000000001",
 		conns: map[string]bool{}}
 	var srv *httptest.Server
-	var connMu sync.Mutex
 	svc, err := New(fakeVerifier{}, sc, Options{
 		OrgURL:        func() string { return srv.URL },
 		EnvironmentID: testEnv,
 		ConnectionExists: func(env, name string) bool {
-			connMu.Lock()
-			defer connMu.Unlock()
+			h.connMu.Lock()
+			defer h.connMu.Unlock()
 			return env == testEnv && h.conns[name]
 		},
 		Now: h.clock.Now,
@@ -154,7 +160,7 @@ func (h *harness) do(method, path string, body any, headers ...string) *resp {
 	}
 	for _, hd := range headers {
 		k, v, _ := strings.Cut(hd, ":")
-		req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
 	res, err := h.srv.Client().Do(req)
 	if err != nil {

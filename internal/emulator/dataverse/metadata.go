@@ -485,8 +485,12 @@ func (s *Service) ensureCurrencyLookup(t *table) {
 	if t.attr("transactioncurrencyid") != nil {
 		return
 	}
+	nav := "TransactionCurrencyId" // custom tables' navigation property
+	if !t.IsCustom {
+		nav = "transactioncurrencyid" // as on opportunity
+	}
 	t.addAttr(lookupAttr("transactioncurrencyid", "TransactionCurrencyId", "Currency", "transactioncurrency"))
 	s.schema.addRelationship(&relationship{SchemaName: "TransactionCurrency_" + t.SchemaName, ReferencedEntity: "transactioncurrency",
 		ReferencedAttribute: "transactioncurrencyid", ReferencingEntity: t.LogicalName, ReferencingAttribute: "transactioncurrencyid",
-		ReferencingNav: "TransactionCurrencyId", ReferencedNav: "TransactionCurrency_" + t.SchemaName, Cascade: cascade("Restrict")})
+		ReferencingNav: nav, ReferencedNav: "TransactionCurrency_" + t.SchemaName, Cascade: cascade("Restrict")})
 }

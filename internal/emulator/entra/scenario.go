@@ -30,8 +30,10 @@ type Scenario struct {
 	RefreshTokens []RefreshToken `json:"refresh_tokens"`
 	// TokenLifetimeSeconds is the access token lifetime (default 3600).
 	TokenLifetimeSeconds int `json:"token_lifetime_seconds,omitempty"`
-	// RotateRefreshTokens: each refresh_token grant returns a new refresh
-	// token and invalidates the one presented. Nil means true.
+	// RotateRefreshTokens: every user grant returns a new refresh token; with
+	// this on, the one presented is also invalidated (single use). Nil means
+	// false: real Entra keeps a redeemed refresh token valid until it expires,
+	// so several provider processes may share one configured token.
 	RotateRefreshTokens *bool `json:"rotate_refresh_tokens,omitempty"`
 }
 

@@ -76,7 +76,7 @@ func New(sc Scenario, opts Options) (*Service, error) {
 		apps:     map[string]*app{},
 		users:    map[string]*User{},
 		refresh:  map[string]*refreshEntry{},
-		rotate:   sc.RotateRefreshTokens == nil || *sc.RotateRefreshTokens,
+		rotate:   sc.RotateRefreshTokens != nil && *sc.RotateRefreshTokens,
 		issued:   map[string]int{},
 		rejected: map[string]int{},
 	}

@@ -150,6 +150,7 @@ func TestConfidentialAppNeedsCredentialForUserGrants(t *testing.T) {
 
 func TestRefreshTokenRotation(t *testing.T) {
 	f := newFixture(t, nil)
+	f.svc.SetRotateRefreshTokens(true)
 	redeem := func(rt, scope string) tokenResult {
 		return f.token(t, "", form("grant_type", "refresh_token", "client_id", DefaultClientID, "client_info", "1",
 			"refresh_token", rt, "scope", scope+" openid offline_access profile"))

@@ -122,7 +122,11 @@ func (d *referralsDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return nil
 	})
 	if err != nil && err != errStop {
-		framework.AddAPIError(&resp.Diagnostics, "listing", fmt.Sprintf("referrals (filter %q)", opts.Filter), err)
+		object := "referrals"
+		if opts.Filter != "" {
+			object = fmt.Sprintf("referrals matching %s", opts.Filter)
+		}
+		framework.AddAPIError(&resp.Diagnostics, "listing", object, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
