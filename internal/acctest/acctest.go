@@ -72,6 +72,9 @@ func Main(m *testing.M) int {
 // change data behind the provider's back (drift and disappears tests).
 func Emulator(t testing.TB) *emulator.Emulator {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run only with TF_ACC=1 (make testacc)")
+	}
 	if emu == nil {
 		t.Fatal("the emulator is not running: the package's TestMain must call acctest.Main and TF_ACC must be set")
 	}

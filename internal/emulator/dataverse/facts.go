@@ -114,7 +114,8 @@ Metadata
     without Value get 100000000, 100000001, …); global choices are 501. Boolean OptionSet is optional (Yes/No).
     Lookup columns only through POST /RelationshipDefinitions (OneToMany; ManyToMany is 501); the navigation property
     is ReferencingEntityNavigationPropertyName, else the Lookup SchemaName. Adding a Money column adds
-    transactioncurrencyid (navigation property TransactionCurrencyId) to the table.
+    transactioncurrencyid to the table (navigation property TransactionCurrencyId on custom tables,
+    transactioncurrencyid on built-in ones, as on opportunity).
   - A table create may carry more columns than the primary name one (all are created).
   - PUT (table, column) needs the full definition; omitted properties revert to defaults; labels in languages not
     sent are dropped unless MSCRM.MergeLabels: true; AttributeType, SchemaName and OwnershipType cannot change (400);

@@ -1,9 +1,6 @@
 package dataverse
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Rendering of metadata in the Web API's JSON shapes.
 
@@ -268,13 +265,4 @@ func metadataValue(m map[string]any, path string) any {
 		return float64(x)
 	}
 	return cur
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -241,6 +241,9 @@ func TestCustomTableLifecycle(t *testing.T) {
 	}
 	metaID := idFromEntityID(t, r)
 	h.must(h.do("GET", "EntityDefinitions("+metaID+")", nil), 200)
+	if comps := h.svc.SolutionComponents("CosellConfig"); len(comps) != 1 || comps[0].Kind != "Entity" || comps[0].MetadataID != metaID {
+		t.Fatalf("table component %v", comps)
+	}
 	// Records CRUD on the new set.
 	id := idFromEntityID(t, h.must(h.do("POST", "pfx_solutiondetails", map[string]any{"pfx_name": "Northwind Sales Accelerator"}), 204))
 	row := h.must(h.do("GET", "pfx_solutiondetails("+id+")", nil), 200)
@@ -341,12 +344,24 @@ func TestRelationshipLifecycle(t *testing.T) {
 	if comps := h.svc.SolutionComponents("CosellConfig"); len(comps) != 2 {
 		t.Fatalf("components %v", comps)
 	}
-	// The referenced table cannot be deleted while the relationship exists; the referencing one can.
-	// Deleting the opportunity removes the link (RemoveLink).
+	// The lookup column goes with its relationship, not on its own.
+	h.mustErr(h.do("DELETE", "EntityDefinitions(LogicalName='pfx_solutiondetail')/Attributes(LogicalName='pfx_opportunityid')", nil), 400, codeInvalidArgument)
+	// Deleting the opportunity removes the link (RemoveLink) …
 	h.must(h.do("DELETE", "opportunities("+OpportunityContoso+")", nil), 204)
 	if rec, _ := h.svc.Record("pfx_solutiondetails", id); rec["_pfx_opportunityid_value"] != nil {
 		t.Fatalf("RemoveLink %v", rec)
 	}
+	// … until a PUT switches the relationship to Cascade.
+	put := relationshipBody("pfx_opportunity_pfx_solutiondetail", "pfx_solutiondetail", "pfx_OpportunityId")
+	put["CascadeConfiguration"].(map[string]any)["Delete"] = "Cascade"
+	h.must(h.do("PUT", "RelationshipDefinitions(SchemaName='pfx_opportunity_pfx_solutiondetail')", put), 204)
+	h.must(h.do("PATCH", "pfx_solutiondetails("+id+")", map[string]any{"pfx_OpportunityId@odata.bind": "/opportunities(" + OpportunityFabrikam + ")"}), 204)
+	h.must(h.do("DELETE", "opportunities("+OpportunityFabrikam+")", nil), 204)
+	if _, ok := h.svc.Record("pfx_solutiondetails", id); ok {
+		t.Fatal("Cascade after PUT did not delete the child row")
+	}
+	put["ReferencedEntity"] = "account"
+	h.mustErr(h.do("PUT", "RelationshipDefinitions("+relID+")", put), 400, codeInvalidArgument)
 	h.must(h.do("DELETE", "RelationshipDefinitions(SchemaName='pfx_opportunity_pfx_solutiondetail')", nil), 204)
 	h.mustErr(h.do("GET", "pfx_solutiondetails?$select=_pfx_opportunityid_value", nil), 400, codeUnknownProperty)
 	h.mustErr(h.do("DELETE", "RelationshipDefinitions(SchemaName='opportunity_customer_accounts')", nil), 400, codeInvalidArgument)

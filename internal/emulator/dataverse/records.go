@@ -266,11 +266,10 @@ func (s *Service) propertyHTTP(w http.ResponseWriter, r *http.Request, t *table,
 			return e
 		}
 	case http.MethodDelete:
-		name := prop
 		if a != nil && a.isLookup() {
 			return errUnknownProperty(t.LogicalName, prop)
 		}
-		if e := s.updateRecord(t, id, map[string]any{name: nil}, writeOpts{}); e != nil {
+		if e := s.updateRecord(t, id, map[string]any{prop: nil}, writeOpts{ids: contentIDs(r)}); e != nil {
 			return e
 		}
 	default:

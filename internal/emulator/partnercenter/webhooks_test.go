@@ -1,6 +1,7 @@
 package partnercenter
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -349,6 +351,11 @@ func TestSignedReferralEventsOnCreateAndPatch(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("receiver got %d events, want 2", len(got))
 	}
+	// Deliveries run concurrently and Partner Center promises no order:
+	// compare in the order the changes happened.
+	sort.SliceStable(got, func(i, j int) bool {
+		return bytes.Compare(eventDate(got[i].body), eventDate(got[j].body)) < 0
+	})
 	for i, want := range []struct{ name, at string }{
 		{"referral-created", "2026-10-10T12:00:00.0000000+00:00"},
 		{"referral-updated", "2026-10-10T12:01:00.0000000+00:00"},
@@ -437,4 +444,11 @@ func TestScenarioRegistrationAndDeliverSwitch(t *testing.T) {
 	if _, err := New(verifier, bad, Options{SigningKey: testKey()}); err == nil {
 		t.Error("a scenario with an http webhook URL should be rejected")
 	}
+}
+
+// eventDate returns the ResourceChangeUtcDate of an event body (sortable text).
+func eventDate(body []byte) []byte {
+	var ev struct{ ResourceChangeUtcDate string }
+	_ = json.Unmarshal(body, &ev)
+	return []byte(ev.ResourceChangeUtcDate)
 }

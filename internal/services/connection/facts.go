@@ -1,0 +1,38 @@
+package connection
+
+// Choices this resource makes where the reference docs (dataverse-api.md §6,
+// cosell-connector.md §4.1, §6) are silent or unconfirmed, in one place:
+//
+//  1. Connector api names come from internal/powerplatform/apis.go (the
+//     Partner Center names are unconfirmed there). connectors.go maps the
+//     three Terraform values onto them and is the only such table.
+//  2. Service principal connections: only Dataverse. The Dataverse connector
+//     takes the "oauthSP" parameter set (token:clientId, token:clientSecret,
+//     token:TenantId) as the Power Platform Terraform provider sends it; both
+//     Partner Center connectors have one "Default" OAuth auth type and are
+//     "not shareable" [C], so a service principal is refused at plan time.
+//  3. A new connection's name is a GUID without dashes, as the Power Platform
+//     provider does. A configured name may also be a portal-made one (those
+//     contain dashes): 1–128 letters, digits, '-', '_' or '.', starting with a
+//     letter or digit (no '/', which separates the parts of the id).
+//  4. Statuses other than "Connected" are unconfirmed; anything else is
+//     reported as is, with the first status error as status_message, and
+//     gives a warning.
+//  5. Secret parameter values are never returned by the API. The values in
+//     state come from the configuration; non-secret values the API echoes
+//     (connectionParameters keys, token:clientId, token:TenantId) are read
+//     back, so a change made in the portal shows as drift.
+//  6. Binding a connection reference = PATCH connectionreferences(<id>)
+//     {"connectionid":"<connection name>"} with If-Match: * ([U], plain
+//     update); unbinding sets it to null. A reference's connector is the
+//     last path segment of its connectorid (/providers/Microsoft.PowerApps/apis/<api>),
+//     compared without case.
+//  7. Destroy unbinds only the references that still point at this
+//     connection, then deletes the connection (so no reference is ever left
+//     pointing at a deleted connection by this resource).
+//  8. Import reads back the references bound to the connection (filter
+//     connectionid eq '<name>') when the provider has a dataverse_url, so an
+//     adopted manual install keeps its bindings in state.
+//  9. ServiceToServiceEnvironmentNotFound on create (a new environment the
+//     connectivity service does not know yet) is retried every 15 s until
+//     the create timeout, as the Power Platform provider does for 10 min.
