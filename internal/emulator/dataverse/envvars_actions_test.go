@@ -41,7 +41,7 @@ func TestEnvironmentVariables(t *testing.T) {
 	h.must(h.do("POST", "environmentvariabledefinitions", map[string]any{"schemaname": "pfx_secret", "displayname": "Secret", "type": envTypeSecret}), 204)
 	h.mustErr(h.do("POST", "environmentvariabledefinitions", map[string]any{"schemaname": "pfx_bad", "displayname": "Bad", "type": 100000006}), 400, codeValidation)
 	// Schema names are unique; displayname is required.
-	h.mustErr(h.do("POST", "environmentvariabledefinitions", map[string]any{"schemaname": "MSFT_DEALVALUEFIELD", "displayname": "Dup"}), 412, codeDuplicateRecord)
+	h.mustErr(h.do("POST", "environmentvariabledefinitions", map[string]any{"schemaname": "MSFT_DEALVALUEFIELD", "displayname": "Dup"}), 412, codeDuplicateKey)
 	h.mustErr(h.do("POST", "environmentvariabledefinitions", map[string]any{"schemaname": "pfx_noname"}), 400, codeInvalidArgument)
 	// Deleting a definition cascades to its values.
 	h.must(h.do("DELETE", "environmentvariabledefinitions("+defID+")", nil), 204)

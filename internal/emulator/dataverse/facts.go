@@ -14,7 +14,8 @@ const (
 	codeValidation              = "0x80044331" // [C] length validation; also choice values and numeric ranges
 	codeVersionMismatch         = "0x80060882" // [C] 412 ConcurrencyVersionMismatch
 	codeObjectNotFound          = "0x80040217" // [C] "<table> With Id = <id> Does Not Exist"; also missing metadata
-	codeDuplicateRecord         = "0x80040237" // DuplicateRecord (412) — code is a choice
+	codeDuplicateRecord         = "0x80040237" // DuplicateRecord (412): primary key exists — code is a choice
+	codeDuplicateKey            = "0x80060892" // alternate key values exist (412) — code is a choice
 	codeInvalidArgument         = "0x80040203" // InvalidArgument: required columns, state/status mismatch, metadata validation — choice
 	codeSchemaNotUnique         = "0x80044363" // duplicate table/column/relationship schema name (400) — choice (brief)
 	codeClosedRecord            = "0x80040203" // update of a won/lost opportunity — choice
@@ -71,7 +72,8 @@ Records
   - Required columns: SystemRequired always; ApplicationRequired only on built-in tables' built-in columns
     (opportunity.name, account.name, contact.lastname, lead.subject/lastname, environmentvariabledefinition.displayname)
     — real Dataverse does not enforce ApplicationRequired through the API; the brief asks for opportunity.name.
-  - Alternate keys enforced on write (412 DuplicateRecord): environmentvariabledefinition.schemaname,
+  - Alternate keys enforced on write (412 0x80060892 "A record that has the attribute values … already exists"):
+    environmentvariabledefinition.schemaname,
     connectionreference.connectionreferencelogicalname, transactioncurrency.isocurrencycode. Alternate-key URLs
     (/accounts(accountnumber='x')) are not supported (400 invalid key).
   - A money value without a bound currency gets the base currency (USD row, else the first currency).

@@ -220,7 +220,9 @@ func (s *Service) checkUniqueKeys(t *table, id string, rec record) *apiError {
 				same = same && equalValues(rec[col], other[col])
 			}
 			if same {
-				return errDuplicate()
+				return errf(http.StatusPreconditionFailed, codeDuplicateKey,
+					"A record that has the attribute values %s already exists. The entity key for '%s' requires that this set of attributes contains unique values. Select unique values and try again.",
+					strings.Join(key, ", "), t.LogicalName)
 			}
 		}
 	}

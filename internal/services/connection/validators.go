@@ -1,0 +1,76 @@
+package connection
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
+)
+
+var objectAsOptions = basetypes.ObjectAsOptions{}
+
+// Checks return "" for a valid value, else what is wrong and how to fix it.
+
+func checkConnector(v string) string {
+	if _, ok := connectorByValue(v); ok {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a connector of the co-sell solution; use one of %s.", v, strings.Join(quoteAll(connectorValues()), ", "))
+}
+
+func checkEnvironmentID(v string) string {
+	if validate.IsGUID(v) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a Power Platform environment id; give the environment's GUID, e.g. 00000000-0000-0000-0000-00000000e001 "+
+		"(Power Platform admin center → Environments → your environment → Environment ID).", v)
+}
+
+func checkName(v string) string {
+	if nameRE.MatchString(v) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a valid connection name; use 1 to 128 letters, digits, '-', '_' or '.', starting with a letter or digit, "+
+		"or leave name unset to get a generated one (a GUID without dashes).", v)
+}
+
+func checkDisplayName(v string) string {
+	if strings.TrimSpace(v) != "" {
+		return ""
+	}
+	return `display_name must not be empty; give the name people see in Power Automate, e.g. "Partner Center Referrals (co-sell)".`
+}
+
+func checkGUID(what string) func(string) string {
+	return func(v string) string {
+		if validate.IsGUID(v) {
+			return ""
+		}
+		return fmt.Sprintf("%q is not a GUID; %s, of the form 00000000-0000-0000-0000-000000000000.", v, what)
+	}
+}
+
+func checkSecret(v string) string {
+	if strings.TrimSpace(v) != "" {
+		return ""
+	}
+	return "client_secret must not be empty; give a client secret of the app registration (Microsoft Entra admin center → App registrations → Certificates & secrets)."
+}
+
+func checkReferenceName(v string) string {
+	if msg := validate.CheckSchemaName(v, 200); msg != "" {
+		return "connection reference logical names are prefixed like schema names: " + msg +
+			" Find the names in Power Apps → Solutions → the co-sell solution → Connection references."
+	}
+	return ""
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = `"` + s + `"`
+	}
+	return out
+}
