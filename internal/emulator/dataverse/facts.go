@@ -81,6 +81,10 @@ Records
   - Cascade on delete follows each relationship's CascadeConfiguration.Delete (Cascade / RemoveLink / Restrict →
     405). Built-ins: customer and parentcustomer = Cascade, currency = Restrict, others RemoveLink;
     environment variable definition → values = Cascade (reference §4).
+  - Collection-valued navigation properties are the relationship's ReferencedEntityNavigationPropertyName
+    (built-ins: the relationship schema name, e.g. contact_customer_accounts; custom: as sent, else the schema
+    name): GET lists the related rows (with the usual query options), POST creates a linked row,
+    POST …/$ref {"@odata.id"} associates, DELETE …/<nav>(<id>)/$ref disassociates.
   - PATCH upsert that creates answers 204 (201 with return=representation); PATCH update answers 204 + OData-EntityId
     (200 with return=representation). OData-EntityId is not sent with return=representation. Outside $batch no
     Location header is sent; inside $batch both Location and OData-EntityId are (as in the Learn examples).

@@ -224,6 +224,27 @@ func num(v any) float64 {
 	return -1
 }
 
+func TestScenarioJSONRoundTrip(t *testing.T) {
+	raw, err := json.Marshal(DefaultScenario())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc Scenario
+	if err := json.Unmarshal(raw, &sc); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, sc)
+	for set, want := range map[string]int{"workflows": 11, "connectionreferences": 7, "environmentvariabledefinitions": 6,
+		"transactioncurrencies": 3, "opportunities": 4, "accounts": 3, "contacts": 3} {
+		if n := len(h.svc.Records(set)); n != want {
+			t.Errorf("%s: %d rows, want %d", set, n, want)
+		}
+	}
+	if _, ok := h.svc.Attribute("opportunity", "msft_microsoftpartnercenterhelp"); !ok {
+		t.Error("connector columns missing")
+	}
+}
+
 func TestDefaultScenarioBuilds(t *testing.T) {
 	h := newDefault(t)
 	r := h.must(h.do("GET", "workflows?$select=name,statecode&$filter=category eq 5", nil), 200)

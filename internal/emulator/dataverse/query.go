@@ -195,8 +195,9 @@ func compareKeys(a, b []any, order []orderKey) int {
 	return 0
 }
 
-// queryCollection answers GET /<set>.
-func (s *Service) queryCollection(w http.ResponseWriter, r *http.Request, t *table) *apiError {
+// queryCollection answers GET /<set> (scope nil) and GET
+// /<set>(id)/<collection navigation> (scope keeps the related rows).
+func (s *Service) queryCollection(w http.ResponseWriter, r *http.Request, t *table, scope func(record) bool) *apiError {
 	q := r.URL.Query()
 	o, e := s.parseRecordQuery(q, t)
 	if e != nil {
@@ -210,6 +211,9 @@ func (s *Service) queryCollection(w http.ResponseWriter, r *http.Request, t *tab
 	var rows []row
 	for _, id := range s.sortedIDs(t.LogicalName) {
 		rec := s.data[t.LogicalName][id]
+		if scope != nil && !scope(rec) {
+			continue
+		}
 		if o.filter != nil && !o.filter.eval(func(p *fProp) any { return s.recordValue(rec, p) }) {
 			continue
 		}

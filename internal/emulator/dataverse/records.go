@@ -34,7 +34,7 @@ func (s *Service) handleRecords(w http.ResponseWriter, r *http.Request, segs []s
 		}
 		switch r.Method {
 		case http.MethodGet:
-			return s.queryCollection(w, r, t)
+			return s.queryCollection(w, r, t, nil)
 		case http.MethodPost:
 			return s.createHTTP(w, r, t)
 		}
@@ -55,8 +55,14 @@ func (s *Service) handleRecords(w http.ResponseWriter, r *http.Request, segs []s
 			return s.deleteHTTP(w, r, t, id)
 		}
 	case len(segs) == 2:
+		if rel := s.collectionNav(t, segs[1].Name); rel != nil {
+			return s.relatedHTTP(w, r, t, id, rel, segs[1])
+		}
 		return s.propertyHTTP(w, r, t, id, segs[1].Name)
 	case len(segs) == 3 && segs[2].Name == "$ref":
+		if rel := s.collectionNav(t, segs[1].Name); rel != nil {
+			return s.relatedRefHTTP(w, r, t, id, rel, segs[1])
+		}
 		return s.refHTTP(w, r, t, id, segs[1].Name)
 	default:
 		return errSegment(segs[len(segs)-1].Name)
@@ -168,9 +174,8 @@ func (s *Service) patchHTTP(w http.ResponseWriter, r *http.Request, t *table, id
 		if e != nil {
 			return e
 		}
-		if pk != "" && pk != id {
-			return errf(http.StatusBadRequest, codeInvalidArgument,
-				"The value of '%s' in the request body (%s) does not match the key in the URL (%s).", t.PrimaryIDAttribute, pk, id)
+		if e := checkBodyKey(t, pk, id); e != nil {
+			return e
 		}
 		if _, e := s.insert(t, id, changes, wo); e != nil {
 			return e

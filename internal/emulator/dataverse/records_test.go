@@ -332,3 +332,45 @@ func TestTestHelpers(t *testing.T) {
 		t.Fatalf("%d opportunities", n)
 	}
 }
+
+func TestCollectionNavigationProperties(t *testing.T) {
+	h := newDefault(t)
+	r := h.must(h.do("GET", "accounts("+AccountTailspin+")/contact_customer_accounts?$select=lastname", nil), 200)
+	if got := names(r.values(), "lastname"); len(got) != 1 || got[0] != "Rivera" {
+		t.Fatalf("related contacts %v", got)
+	}
+	// Create a row through the collection: it is linked to the parent.
+	id := idFromEntityID(t, h.must(h.do("POST", "accounts("+AccountTailspin+")/contact_customer_accounts", map[string]any{"lastname": "Lee"}), 204))
+	if rec, _ := h.svc.Record("contacts", id); rec["_parentcustomerid_value"] != AccountTailspin {
+		t.Fatalf("created through collection: %v", rec)
+	}
+	h.must(h.do("GET", "accounts("+AccountTailspin+")/contact_customer_accounts("+id+")", nil), 200)
+	h.must(h.do("GET", "accounts("+AccountContoso+")/contact_customer_accounts("+id+")", nil), 404)
+	// Associate and disassociate with $ref.
+	h.must(h.do("POST", "accounts("+AccountContoso+")/opportunity_customer_accounts/$ref",
+		map[string]any{"@odata.id": h.srv.URL + "/api/data/v9.2/opportunities(" + OpportunityFabrikam + ")"}), 204)
+	if rec, _ := h.svc.Record("opportunities", OpportunityFabrikam); rec["_customerid_value"] != AccountContoso {
+		t.Fatalf("associate: %v", rec)
+	}
+	h.must(h.do("DELETE", "accounts("+AccountContoso+")/opportunity_customer_accounts("+OpportunityFabrikam+")/$ref", nil), 204)
+	if rec, _ := h.svc.Record("opportunities", OpportunityFabrikam); rec["_customerid_value"] != nil {
+		t.Fatalf("disassociate: %v", rec)
+	}
+	h.must(h.do("DELETE", "accounts("+AccountContoso+")/opportunity_customer_accounts("+OpportunityFabrikam+")/$ref", nil), 404)
+	h.mustErr(h.do("POST", "accounts("+AccountContoso+")/opportunity_customer_accounts/$ref",
+		map[string]any{"@odata.id": "contacts(" + ContactContoso + ")"}), 400, codeODataPayload)
+	// A custom relationship's collection is named by its schema name.
+	r = h.must(h.do("GET", "opportunities("+OpportunityTailspin+")/msft_opportunity_msft_partnercentersolution?$select=msft_name", nil), 200)
+	if len(r.values()) != 1 {
+		t.Fatalf("solutions of the Tailspin opportunity: %s", r.raw)
+	}
+	// In a change set, through a Content-ID.
+	body := buildBatch([][]batchPart{{
+		{method: "POST", url: "/api/data/v9.2/accounts", body: `{"name":"Parent"}`, contentID: "1"},
+		{method: "POST", url: "$1/contact_customer_accounts", body: `{"lastname":"Child"}`, contentID: "2"},
+	}}, []bool{true})
+	parts := parseBatchResponse(t, h.must(h.batch(body), 200))
+	if len(parts) != 2 || parts[1].status != 204 {
+		t.Fatalf("batch parts %+v", parts)
+	}
+}

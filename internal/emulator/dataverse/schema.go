@@ -170,8 +170,7 @@ type table struct {
 
 	attrs      []*attribute
 	navs       map[string]navProp
-	uniqueKeys [][]string // alternate keys enforced on write (DuplicateRecord)
-	// requireEnforced: built-in tables enforce ApplicationRequired too (see facts.go).
+	uniqueKeys [][]string // alternate keys enforced on write
 }
 
 func (t *table) attr(logical string) *attribute {

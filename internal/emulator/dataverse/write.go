@@ -57,11 +57,19 @@ func (s *Service) updateRecord(t *table, id string, body map[string]any, wo writ
 	if e != nil {
 		return e
 	}
-	if pk != "" && pk != id {
-		return errf(http.StatusBadRequest, codeInvalidArgument,
-			"The value of '%s' in the request body (%s) does not match the key in the URL (%s).", t.PrimaryIDAttribute, pk, id)
+	if e := checkBodyKey(t, pk, id); e != nil {
+		return e
 	}
 	return s.update(t, id, changes, wo)
+}
+
+// checkBodyKey refuses a primary key in the body that differs from the URL's.
+func checkBodyKey(t *table, bodyKey, urlKey string) *apiError {
+	if bodyKey != "" && bodyKey != urlKey {
+		return errf(http.StatusBadRequest, codeInvalidArgument,
+			"The value of '%s' in the request body (%s) does not match the key in the URL (%s).", t.PrimaryIDAttribute, bodyKey, urlKey)
+	}
+	return nil
 }
 
 func (s *Service) update(t *table, id string, changes map[string]any, wo writeOpts) *apiError {
