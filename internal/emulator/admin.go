@@ -32,6 +32,12 @@ var ServiceNames = []string{ServiceEntra, ServiceReferrals, ServiceWebhooks, Ser
 //	GET    /_emulator/faults/{service}  current faults ({} when none)
 //	PUT    /_emulator/faults/{service}  replace them (core.Faults JSON)
 //	DELETE /_emulator/faults/{service}  clear them (204)
+//	GET    /_emulator/dataverse/{set}        rows of a Dataverse entity set
+//	PATCH  /_emulator/dataverse/{set}/{id}   change a row as a portal user would (JSON columns; 204)
+//	DELETE /_emulator/dataverse/{set}/{id}   delete a row as a portal user would (204)
+//
+// The Dataverse routes let a demo or a user simulate edits made outside
+// Terraform, to see them as drift in the next plan.
 func (e *Emulator) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_emulator/metrics", func(w http.ResponseWriter, r *http.Request) {
@@ -63,6 +69,28 @@ func (e *Emulator) adminHandler() http.Handler {
 		e.faults.Set(svc, nil)
 		w.WriteHeader(http.StatusNoContent)
 	}))
+	mux.HandleFunc("GET /_emulator/dataverse/{set}", func(w http.ResponseWriter, r *http.Request) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"value": e.dv.Records(r.PathValue("set"))})
+	})
+	mux.HandleFunc("PATCH /_emulator/dataverse/{set}/{id}", func(w http.ResponseWriter, r *http.Request) {
+		var changes map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&changes); err != nil {
+			adminError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
+			return
+		}
+		if err := e.dv.PatchRecord(r.PathValue("set"), r.PathValue("id"), changes); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /_emulator/dataverse/{set}/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if err := e.dv.DeleteRecord(r.PathValue("set"), r.PathValue("id")); err != nil {
+			adminError(w, http.StatusNotFound, err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("/_emulator/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, "unknown admin route "+r.Method+" "+r.URL.Path)
 	})

@@ -261,3 +261,38 @@ func TestScenarioFileOverlaysDefaults(t *testing.T) {
 		t.Error("listener still serving after Close")
 	}
 }
+
+// The admin API edits Dataverse rows as a portal user would, so the next
+// plan sees drift; the change bumps the row's ETag like any update.
+func TestAdminAPIEditsDataverseRows(t *testing.T) {
+	e := start(t)
+	ep := e.Endpoints()
+	defs := e.Dataverse().Records("environmentvariabledefinitions")
+	if len(defs) == 0 {
+		t.Fatal("the default scenario has no environment variable definitions")
+	}
+	id := defs[0]["environmentvariabledefinitionid"].(string)
+	before := defs[0]["@odata.etag"]
+	resp, raw := call(t, e, http.MethodPatch, ep.DataverseURL+"/_emulator/dataverse/environmentvariabledefinitions/"+id, "",
+		`{"description":"edited in the portal"}`)
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PATCH: %d %s", resp.StatusCode, raw)
+	}
+	row, _ := e.Dataverse().Record("environmentvariabledefinitions", id)
+	if row["description"] != "edited in the portal" || row["@odata.etag"] == before {
+		t.Errorf("row after admin PATCH: %v", row)
+	}
+	resp, raw = call(t, e, http.MethodGet, ep.DataverseURL+"/_emulator/dataverse/environmentvariabledefinitions", "", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), "edited in the portal") {
+		t.Errorf("GET rows: %d %s", resp.StatusCode, raw)
+	}
+	if resp, _ := call(t, e, http.MethodDelete, ep.DataverseURL+"/_emulator/dataverse/environmentvariabledefinitions/"+id, "", ""); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE: %d", resp.StatusCode)
+	}
+	if _, ok := e.Dataverse().Record("environmentvariabledefinitions", id); ok {
+		t.Error("row still there after admin DELETE")
+	}
+	if resp, _ := call(t, e, http.MethodDelete, ep.DataverseURL+"/_emulator/dataverse/environmentvariabledefinitions/"+id, "", ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("second DELETE: %d, want 404", resp.StatusCode)
+	}
+}
