@@ -19,6 +19,7 @@ func TestCheckSchemaName(t *testing.T) {
 		{"1abc_Name", "starts with a letter"},
 		{"contoso_Referral-Id", "only letters, digits and underscores"},
 		{"mscrm_Name", "reserved prefix"},
+		{"Contoso_Name", `write "contoso_Name"`},
 		{"contoso_" + strings.Repeat("x", 50), "at most 50"},
 	} {
 		got := CheckSchemaName(tc.in, 50)

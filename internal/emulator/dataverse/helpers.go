@@ -186,6 +186,26 @@ func (s *Service) Table(logicalName string) (map[string]any, bool) {
 	return entityJSON(t), true
 }
 
+// UpdateTable changes a table's definition in place: changes are merged over
+// its current definition and applied like a PUT with MSCRM.MergeLabels
+// (e.g. {"DisplayName": {"LocalizedLabels": [{"Label": "x", "LanguageCode": 1033}]}}).
+func (s *Service) UpdateTable(logicalName string, changes map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inTx(func() *apiError {
+		s.touchSchema()
+		t := s.schema.tables[logicalName]
+		if t == nil {
+			return errTableNotFound(logicalName)
+		}
+		body := entityJSON(t)
+		for k, v := range changes {
+			body[k] = v
+		}
+		return s.replaceTable(t, body, true, "")
+	})
+}
+
 // DeleteTable deletes a custom table, its rows and relationships.
 func (s *Service) DeleteTable(logicalName string) error {
 	s.mu.Lock()

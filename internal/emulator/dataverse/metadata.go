@@ -412,6 +412,15 @@ func (s *Service) putTable(w http.ResponseWriter, r *http.Request, t *table) *ap
 	if e != nil {
 		return e
 	}
+	if e := s.replaceTable(t, body, headerTrue(r, "MSCRM.MergeLabels"), solutionOf(r)); e != nil {
+		return e
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// replaceTable applies a full table definition (PUT semantics) to t.
+func (s *Service) replaceTable(t *table, body map[string]any, mergeLabels bool, solution string) *apiError {
 	nt, e := parseTable(body, t)
 	if e != nil {
 		return e
@@ -428,7 +437,7 @@ func (s *Service) putTable(w http.ResponseWriter, r *http.Request, t *table) *ap
 		}
 		t.EntitySetName = nt.EntitySetName
 	}
-	if headerTrue(r, "MSCRM.MergeLabels") {
+	if mergeLabels {
 		t.DisplayName = t.DisplayName.merge(nt.DisplayName)
 		t.DisplayCollectionName = t.DisplayCollectionName.merge(nt.DisplayCollectionName)
 		t.Description = t.Description.merge(nt.Description)
@@ -437,8 +446,7 @@ func (s *Service) putTable(w http.ResponseWriter, r *http.Request, t *table) *ap
 	}
 	t.HasNotes = t.HasNotes || nt.HasNotes // cannot be turned off once on
 	t.HasActivities = t.HasActivities || nt.HasActivities
-	s.recordComponent(solutionOf(r), "Entity", t.LogicalName, t.LogicalName, t.MetadataID)
-	w.WriteHeader(http.StatusNoContent)
+	s.recordComponent(solution, "Entity", t.LogicalName, t.LogicalName, t.MetadataID)
 	return nil
 }
 

@@ -1,0 +1,289 @@
+package crmfield
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+)
+
+// metadataAPI is the part of *dataverse.Client this resource uses.
+type metadataAPI interface {
+	GetAttribute(ctx context.Context, table, logicalName, castType string) (*dataverse.AttributeMetadata, error)
+	CreateAttribute(ctx context.Context, table string, def dataverse.AttributeMetadata, solution string) (string, error)
+	UpdateAttribute(ctx context.Context, table string, def dataverse.AttributeMetadata, mergeLabels bool) error
+	DeleteAttribute(ctx context.Context, table, logicalName string) error
+	GetTable(ctx context.Context, logicalName string) (*dataverse.EntityMetadata, error)
+	CreateOneToMany(ctx context.Context, rel dataverse.OneToManyRelationship, solution string) (string, error)
+	LookupRelationship(ctx context.Context, table, attribute string) (*dataverse.OneToManyRelationship, error)
+	DeleteRelationship(ctx context.Context, idOrSchemaName string) error
+	InsertOptionValue(ctx context.Context, ref dataverse.OptionSetRef, value *int, label dataverse.Label, solution string) (int, error)
+	UpdateOptionValue(ctx context.Context, ref dataverse.OptionSetRef, value int, label dataverse.Label, mergeLabels bool, solution string) error
+	DeleteOptionValue(ctx context.Context, ref dataverse.OptionSetRef, value int, solution string) error
+	PublishXml(ctx context.Context, tables ...string) error
+}
+
+var _ metadataAPI = (*dataverse.Client)(nil)
+
+// tablesOf lists the tables a change to m touches (and publishes).
+func tablesOf(m fieldModel) []string {
+	if m.Type.ValueString() == typeLookup && !m.TargetTable.IsNull() {
+		return uniqueSorted([]string{m.Table.ValueString(), m.TargetTable.ValueString()})
+	}
+	return []string{m.Table.ValueString()}
+}
+
+// readRemote reads the column table/logicalName. found is false when the
+// column (or its table) no longer exists. The cast GET of prior's type is
+// tried first; a miss falls back to an uncast GET, which tells a deleted
+// column from one whose type changed (or an import, where the type is not
+// known yet).
+func readRemote(ctx context.Context, api metadataAPI, table, logicalName string, prior fieldModel) (fieldModel, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var a *dataverse.AttributeMetadata
+	if kind, ok := kindOf(prior.Type.ValueString()); ok {
+		got, err := api.GetAttribute(ctx, table, logicalName, kind.CastName())
+		switch {
+		case err == nil:
+			a = got
+		case !dataverse.IsNotFound(err):
+			diags.AddError("Error reading CRM field "+fieldID(table, logicalName), err.Error())
+			return prior, false, diags
+		}
+	}
+	if a == nil {
+		base, err := api.GetAttribute(ctx, table, logicalName, "")
+		switch {
+		case dataverse.IsNotFound(err):
+			return prior, false, diags
+		case err != nil:
+			diags.AddError("Error reading CRM field "+fieldID(table, logicalName), err.Error())
+			return prior, false, diags
+		}
+		a = base
+		if kind, ok := base.Kind(); ok {
+			if a, err = api.GetAttribute(ctx, table, logicalName, kind.CastName()); err != nil {
+				diags.AddError("Error reading CRM field "+fieldID(table, logicalName), err.Error())
+				return prior, false, diags
+			}
+		}
+	}
+	m, d := flatten(ctx, a, table, prior)
+	diags.Append(d...)
+	if diags.HasError() {
+		return prior, false, diags
+	}
+	if m.Type.ValueString() == typeLookup {
+		rel, err := api.LookupRelationship(ctx, table, logicalName)
+		switch {
+		case err == nil:
+			m.RelationshipSchemaName = types.StringValue(rel.SchemaName)
+			if m.TargetTable.IsNull() {
+				m.TargetTable = types.StringValue(rel.ReferencedEntity)
+			}
+		case !dataverse.IsNotFound(err):
+			diags.AddError("Error reading the relationship of CRM field "+fieldID(table, logicalName), err.Error())
+			return prior, false, diags
+		}
+	}
+	return m, true, diags
+}
+
+// create writes the column (before any write, a lookup's target table must
+// exist) and publishes. written reports whether the column was created, so
+// the caller can keep it in state when a later step fails.
+func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, diags diag.Diagnostics) {
+	table := m.Table.ValueString()
+	id := fieldID(table, m.LogicalName.ValueString())
+	summary := "Error creating CRM field " + id
+	sol := m.SolutionUniqueName.ValueString()
+	if m.Type.ValueString() == typeLookup {
+		target := m.TargetTable.ValueString()
+		t, err := api.GetTable(ctx, target)
+		if dataverse.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("target_table"), summary,
+				fmt.Sprintf("The target table %q does not exist in this Dataverse environment, so the lookup cannot point to it. Nothing was created. "+
+					"Set target_table to the logical name of an existing table (e.g. \"account\"), or create the table first and reference it "+
+					"(e.g. target_table = cosell_crm_table.example.logical_name).", target))
+			return false, diags
+		}
+		if err != nil {
+			diags.AddError(summary, "Reading the target table "+target+": "+err.Error())
+			return false, diags
+		}
+		if _, err := api.CreateOneToMany(ctx, newRelationship(m, t.PrimaryIDAttribute), sol); err != nil {
+			diags.AddError(summary, err.Error())
+			return false, diags
+		}
+	} else {
+		def, d := newDefinition(ctx, m)
+		if diags.Append(d...); diags.HasError() {
+			return false, diags
+		}
+		if _, err := api.CreateAttribute(ctx, table, def, sol); err != nil {
+			diags.AddError(summary, err.Error())
+			return false, diags
+		}
+	}
+	if err := api.PublishXml(ctx, tablesOf(m)...); err != nil {
+		diags.AddError("Error publishing CRM field "+id,
+			"The column was created but publishing the table failed: "+err.Error()+". Run apply again: the column is marked for re-creation.")
+	}
+	return true, diags
+}
+
+// update applies the in-place changes from state to plan (facts.go §4–§5)
+// and publishes.
+func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	table, logical := state.Table.ValueString(), state.LogicalName.ValueString()
+	summary := "Error updating CRM field " + fieldID(table, logical)
+	ref := dataverse.OptionSetRef{Table: table, Attribute: logical}
+	sol := plan.SolutionUniqueName.ValueString()
+	fail := func(what string, err error) diag.Diagnostics {
+		diags.AddError(summary, what+": "+err.Error())
+		return diags
+	}
+	typ := plan.Type.ValueString()
+
+	var removed []option
+	if typ == typeChoice {
+		before, d := state.options(ctx)
+		diags.Append(d...)
+		after, d := plan.options(ctx)
+		diags.Append(d...)
+		if diags.HasError() {
+			return diags
+		}
+		var added, relabelled []option
+		added, relabelled, removed = diffOptions(before, after)
+		for _, o := range added {
+			v := o.Value
+			if _, err := api.InsertOptionValue(ctx, ref, &v, *label(o.Label), sol); err != nil {
+				return fail(fmt.Sprintf("adding option %d (%s)", o.Value, o.Label), err)
+			}
+		}
+		for _, o := range relabelled {
+			if err := api.UpdateOptionValue(ctx, ref, o.Value, *label(o.Label), true, sol); err != nil {
+				return fail(fmt.Sprintf("relabelling option %d", o.Value), err)
+			}
+		}
+	}
+	if typ == typeBoolean {
+		for _, b := range []struct {
+			value       int
+			old, wanted types.String
+		}{{1, state.TrueLabel, plan.TrueLabel}, {0, state.FalseLabel, plan.FalseLabel}} {
+			if !b.wanted.IsNull() && !b.old.Equal(b.wanted) {
+				if err := api.UpdateOptionValue(ctx, ref, b.value, *label(b.wanted.ValueString()), true, sol); err != nil {
+					return fail(fmt.Sprintf("relabelling the %s option", map[int]string{1: "true", 0: "false"}[b.value]), err)
+				}
+			}
+		}
+	}
+	if definitionChanged(state, plan) {
+		kind, _ := kindOf(typ)
+		def, err := api.GetAttribute(ctx, table, logical, kind.CastName())
+		if err != nil {
+			return fail("reading the current definition", err)
+		}
+		applyEdits(def, plan, false)
+		if err := api.UpdateAttribute(ctx, table, *def, true); err != nil {
+			return fail("writing the definition", err)
+		}
+	}
+	for _, o := range removed {
+		if err := api.DeleteOptionValue(ctx, ref, o.Value, sol); err != nil {
+			return fail(fmt.Sprintf("removing option %d (%s)", o.Value, o.Label), err)
+		}
+	}
+	if err := api.PublishXml(ctx, tablesOf(plan)...); err != nil {
+		return fail("publishing", err)
+	}
+	return diags
+}
+
+// definitionChanged reports whether a property changed that only the
+// definition PUT can change.
+func definitionChanged(state, plan fieldModel) bool {
+	return !state.DisplayName.Equal(plan.DisplayName) || !state.Description.Equal(plan.Description) ||
+		!state.RequiredLevel.Equal(plan.RequiredLevel) || !state.MaxLength.Equal(plan.MaxLength) ||
+		!state.Format.Equal(plan.Format) || !state.DefaultValue.Equal(plan.DefaultValue) ||
+		!state.DefaultOption.Equal(plan.DefaultOption) || !state.Precision.Equal(plan.Precision) ||
+		!sameNumber(state.MinValue, plan.MinValue) || !sameNumber(state.MaxValue, plan.MaxValue)
+}
+
+func sameNumber(a, b types.Number) bool {
+	if !known(a) || !known(b) {
+		return a.IsNull() == b.IsNull() && a.IsUnknown() == b.IsUnknown()
+	}
+	return a.ValueBigFloat().Cmp(b.ValueBigFloat()) == 0
+}
+
+// diffOptions compares options by value.
+func diffOptions(before, after []option) (added, relabelled, removed []option) {
+	old := map[int]string{}
+	for _, o := range before {
+		old[o.Value] = o.Label
+	}
+	kept := map[int]bool{}
+	for _, o := range after {
+		kept[o.Value] = true
+		l, ok := old[o.Value]
+		switch {
+		case !ok:
+			added = append(added, o)
+		case l != o.Label:
+			relabelled = append(relabelled, o)
+		}
+	}
+	for _, o := range before {
+		if !kept[o.Value] {
+			removed = append(removed, o)
+		}
+	}
+	return added, relabelled, removed
+}
+
+// remove deletes the column (a lookup through its relationship) and
+// publishes. A column already gone is not an error.
+func remove(ctx context.Context, api metadataAPI, m fieldModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	table, logical := m.Table.ValueString(), m.LogicalName.ValueString()
+	summary := "Error deleting CRM field " + fieldID(table, logical)
+	deleteColumn := func() error {
+		if err := api.DeleteAttribute(ctx, table, logical); err != nil && !dataverse.IsNotFound(err) {
+			return err
+		}
+		return nil
+	}
+	if m.Type.ValueString() == typeLookup {
+		rel, err := api.LookupRelationship(ctx, table, logical)
+		switch {
+		case err == nil:
+			if err := api.DeleteRelationship(ctx, rel.MetadataID); err != nil && !dataverse.IsNotFound(err) {
+				diags.AddError(summary, "Deleting relationship "+rel.SchemaName+": "+err.Error())
+				return diags
+			}
+		case dataverse.IsNotFound(err):
+			if err := deleteColumn(); err != nil {
+				diags.AddError(summary, err.Error())
+				return diags
+			}
+		default:
+			diags.AddError(summary, "Finding the relationship of the lookup: "+err.Error())
+			return diags
+		}
+	} else if err := deleteColumn(); err != nil {
+		diags.AddError(summary, err.Error())
+		return diags
+	}
+	if err := api.PublishXml(ctx, tablesOf(m)...); err != nil && !dataverse.IsNotFound(err) {
+		diags.AddError("Error publishing after deleting CRM field "+fieldID(table, logical), err.Error())
+	}
+	return diags
+}
