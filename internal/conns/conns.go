@@ -125,17 +125,28 @@ func (c *Client) Dataverse(context.Context) (*dataverse.Client, error) {
 	return c.dataverse, nil
 }
 
-// PowerPlatform returns the connections client; environment_id must be set.
-func (c *Client) PowerPlatform(context.Context) (*powerplatform.Client, error) {
+// PowerPlatform returns the connections client for the provider's
+// environment; environment_id must be set.
+func (c *Client) PowerPlatform(ctx context.Context) (*powerplatform.Client, error) {
+	return c.PowerPlatformFor(ctx, "")
+}
+
+// PowerPlatformFor returns the connections client for an environment; ""
+// means the provider's environment_id, which must then be set.
+func (c *Client) PowerPlatformFor(_ context.Context, environmentID string) (*powerplatform.Client, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cfg.EnvironmentID == "" {
+	env := environmentID
+	if env == "" {
+		env = c.cfg.EnvironmentID
+	}
+	if env == "" {
 		return nil, fmt.Errorf("the provider has no Power Platform environment: set %s to the environment id (a GUID)", c.hint("environment_id"))
 	}
 	if c.powerPlatform == nil {
-		c.powerPlatform = powerplatform.New(c.transport("powerplatform", c.cfg.PowerPlatform, false), c.cfg.PowerPlatformURL, c.cfg.EnvironmentID)
+		c.powerPlatform = powerplatform.New(c.transport("powerplatform", c.cfg.PowerPlatform, false), c.cfg.PowerPlatformURL, env)
 	}
-	return c.powerPlatform, nil
+	return c.powerPlatform.WithEnvironment(env), nil
 }
 
 // LoadCertificate returns the certificate bytes from inline text (PEM, or
