@@ -40,7 +40,7 @@ echo; echo "==> tofu output"
 
 if [ -x "$root/examples/demo/drift.sh" ]; then
   echo; echo "==> someone edits the environment in the portal (emulator admin API)"
-  bash "$root/examples/demo/drift.sh"
+  TOFU="$tofu" bash "$root/examples/demo/drift.sh" "$work/config"
   echo; echo "==> tofu plan shows the drift"
   set +e
   "$tofu" -chdir="$work/config" plan -detailed-exitcode -no-color

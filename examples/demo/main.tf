@@ -11,13 +11,36 @@ terraform {
 
 provider "cosell" {}
 
-# Incoming referrals waiting for an answer.
+# --- Connector settings: the current values of the solution's variables ---
+
+resource "cosell_environment_variable" "cosell_only" {
+  schema_name = "msft_synccosellopportunitiesonly"
+  value       = "yes"
+}
+
+resource "cosell_environment_variable" "check_mark" {
+  schema_name = "msft_displaycheckmarkinname"
+  value       = "yes"
+}
+
+# --- A column of our own on the opportunity form ---
+
+resource "cosell_crm_field" "cosell_owner" {
+  table        = "opportunity"
+  schema_name  = "contoso_CosellOwner"
+  display_name = "Co-sell owner"
+  description  = "Partner seller accountable for the co-sell motion."
+  type         = "string"
+  max_length   = 200
+}
+
+# --- Partner Center referrals, read live ---
+
 data "cosell_referrals" "waiting" {
   status    = "New"
   direction = "Incoming"
 }
 
-# The whole pipeline, newest update first.
 data "cosell_referrals" "all" {}
 
 output "referrals" {
@@ -27,4 +50,8 @@ output "referrals" {
 
 output "waiting_for_answer" {
   value = data.cosell_referrals.waiting.ids
+}
+
+output "cosell_only_value_id" {
+  value = cosell_environment_variable.cosell_only.value_id
 }

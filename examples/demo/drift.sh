@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Someone changes the environment in the portal, behind Terraform's back:
+# the emulator's admin API edits the rows as a portal user would.
+set -euo pipefail
+: "${COSELL_DATAVERSE_URL:?source the emulator env.sh first}"
+config="${1:-.}"
+tofu="${TOFU:-tofu}"
+value_id="$("$tofu" -chdir="$config" output -raw cosell_only_value_id)"
+echo "portal: 'Sync co-sell opportunities only' set back to no"
+curl -sf --cacert "$SSL_CERT_FILE" -X PATCH -H 'Content-Type: application/json' \
+  -d '{"value":"no"}' "$COSELL_DATAVERSE_URL/_emulator/dataverse/environmentvariablevalues/$value_id"
