@@ -209,6 +209,8 @@ var DocumentedEvents = []string{
 // else POST); PUT with none → 404. Both answer 200.
 // Choice: SubscriberId is the caller's tenant id (the partner tenant).
 // Choice: DELETE /registration is not documented → 405 Method Not Allowed with Allow: GET, POST, PUT.
+// Choice: PUT, like POST, refuses an empty WebhookEvents (400). So cosell_webhook_registration's destroy does not
+// send an empty list: it re-registers its URL for "test-created" only (internal/services/webhook/facts.go §1).
 // Choice: body keys bind case-insensitively; SignatureTokenToMsSignatureHeader may be a bool or a
 // "true"/"false" string (the connector swagger types it as string).
 // Choice: WebhookUrl must be an absolute https URL → else 400; WebhookEvents must be non-empty and every
