@@ -31,6 +31,8 @@ provider_installation {
 }
 CFG
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+# The Dataverse connection signs in as the emulator's app registration.
+export TF_VAR_tenant_id="$COSELL_TENANT_ID" TF_VAR_client_id="$COSELL_CLIENT_ID" TF_VAR_dataverse_client_secret="$COSELL_CLIENT_SECRET"
 cp -r "$root/examples/demo/." "$work/config/"
 
 echo; echo "==> tofu apply (examples/demo)"

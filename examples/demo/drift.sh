@@ -9,3 +9,8 @@ value_id="$("$tofu" -chdir="$config" output -raw cosell_only_value_id)"
 echo "portal: 'Sync co-sell opportunities only' set back to no"
 curl -sf --cacert "$SSL_CERT_FILE" -X PATCH -H 'Content-Type: application/json' \
   -d '{"value":"no"}' "$COSELL_DATAVERSE_URL/_emulator/dataverse/environmentvariablevalues/$value_id"
+
+flow_id="$("$tofu" -chdir="$config" output -raw pc_to_d365_flow_id)"
+echo "portal: flow 'Partner Center to Dynamics 365' switched off"
+curl -sf --cacert "$SSL_CERT_FILE" -X PATCH -H 'Content-Type: application/json' \
+  -d '{"statecode":0,"statuscode":1}' "$COSELL_DATAVERSE_URL/_emulator/dataverse/workflows/$flow_id"
