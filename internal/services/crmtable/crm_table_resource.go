@@ -27,9 +27,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure        = (*crmTableResource)(nil)
-	_ resource.ResourceWithImportState      = (*crmTableResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*crmTableResource)(nil)
+	_ resource.ResourceWithConfigure      = (*crmTableResource)(nil)
+	_ resource.ResourceWithImportState    = (*crmTableResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*crmTableResource)(nil)
 )
 
 // NewCRMTableResource is cosell_crm_table.
