@@ -3,6 +3,8 @@ package dataverse
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/wirejson"
 )
 
 // OData type names of metadata objects.
@@ -352,76 +354,82 @@ type OneToManyRelationship struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// (Un)marshalers keeping unknown properties in Extra.
+// (Un)marshalers keeping unknown properties in Extra. Updating a column or a
+// table is GET full definition → edit → PUT full definition; the definitions
+// carry dozens of properties this package does not model, and a PUT without
+// them would reset them.
+
+// readOnlyAnnotations are response-only and never written back.
+var readOnlyAnnotations = map[string]bool{"@odata.context": true, "@odata.etag": true}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (a *AttributeMetadata) UnmarshalJSON(b []byte) error {
 	type plain AttributeMetadata
-	return unmarshalKeepingExtra(b, (*plain)(a), &a.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(a), &a.Extra, readOnlyAnnotations)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (a AttributeMetadata) MarshalJSON() ([]byte, error) {
 	type plain AttributeMetadata
-	return marshalWithExtra(plain(a), a.Extra)
+	return wirejson.MarshalWithExtra(plain(a), a.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (o *OptionSetMetadata) UnmarshalJSON(b []byte) error {
 	type plain OptionSetMetadata
-	return unmarshalKeepingExtra(b, (*plain)(o), &o.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(o), &o.Extra, readOnlyAnnotations)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (o OptionSetMetadata) MarshalJSON() ([]byte, error) {
 	type plain OptionSetMetadata
-	return marshalWithExtra(plain(o), o.Extra)
+	return wirejson.MarshalWithExtra(plain(o), o.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (o *OptionMetadata) UnmarshalJSON(b []byte) error {
 	type plain OptionMetadata
-	return unmarshalKeepingExtra(b, (*plain)(o), &o.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(o), &o.Extra, readOnlyAnnotations)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (o OptionMetadata) MarshalJSON() ([]byte, error) {
 	type plain OptionMetadata
-	return marshalWithExtra(plain(o), o.Extra)
+	return wirejson.MarshalWithExtra(plain(o), o.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (e *EntityMetadata) UnmarshalJSON(b []byte) error {
 	type plain EntityMetadata
-	return unmarshalKeepingExtra(b, (*plain)(e), &e.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(e), &e.Extra, readOnlyAnnotations)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (e EntityMetadata) MarshalJSON() ([]byte, error) {
 	type plain EntityMetadata
-	return marshalWithExtra(plain(e), e.Extra)
+	return wirejson.MarshalWithExtra(plain(e), e.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (c *CascadeConfiguration) UnmarshalJSON(b []byte) error {
 	type plain CascadeConfiguration
-	return unmarshalKeepingExtra(b, (*plain)(c), &c.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(c), &c.Extra, readOnlyAnnotations)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c CascadeConfiguration) MarshalJSON() ([]byte, error) {
 	type plain CascadeConfiguration
-	return marshalWithExtra(plain(c), c.Extra)
+	return wirejson.MarshalWithExtra(plain(c), c.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (r *OneToManyRelationship) UnmarshalJSON(b []byte) error {
 	type plain OneToManyRelationship
-	return unmarshalKeepingExtra(b, (*plain)(r), &r.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(r), &r.Extra, readOnlyAnnotations)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (r OneToManyRelationship) MarshalJSON() ([]byte, error) {
 	type plain OneToManyRelationship
-	return marshalWithExtra(plain(r), r.Extra)
+	return wirejson.MarshalWithExtra(plain(r), r.Extra)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/odata"
 )
 
 // Quote returns s as an OData string literal: single-quoted, with each single
@@ -45,32 +47,11 @@ func escapeKey(k string) string {
 	return b.String()
 }
 
-// queryBuilder writes system query options in order with "$" literal.
-type queryBuilder struct{ parts []string }
+// queryBuilder is the shared OData query writer (odata.Query) under this
+// package's name for it.
+type queryBuilder struct{ odata.Query }
 
-func (q *queryBuilder) add(key, value string) {
-	if value != "" {
-		q.parts = append(q.parts, key+"="+escapeQueryValue(value))
-	}
-}
-
-// escapeQueryValue percent-encodes a query value but keeps the OData
-// punctuation readable (as in the docs: $select=a,b, name eq 'x'). Spaces
-// become %20, never "+", and & = + ; # % ? are always encoded.
-func escapeQueryValue(v string) string {
-	var b strings.Builder
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~,'()/:$*@!", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
-}
-
-func (q *queryBuilder) String() string { return strings.Join(q.parts, "&") }
+func (q *queryBuilder) add(key, value string) { q.Add(key, value) }
 
 // idFromEntityURL returns the key inside the last "(…)" of an OData-EntityId
 // or Location value: …/opportunities(<guid>) → <guid>.

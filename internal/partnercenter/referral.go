@@ -1,6 +1,10 @@
 package partnercenter
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/wirejson"
+)
 
 // Referral is the Referrals API resource (partner-center-api.md §1.5): the
 // union of the Learn docs, the connector swagger and real payloads. Fields the
@@ -338,13 +342,16 @@ type SolutionDetail struct {
 	MarketplaceTransactionDetails json.RawMessage `json:"marketplaceTransactionDetails,omitempty"`
 }
 
-// (Un)marshalers: each keeps unknown keys in Extra. The local "plain" type has
-// the same fields but no methods, which stops the recursion.
+// (Un)marshalers: each keeps unknown keys in Extra. Partner Center's schema
+// grows (2024 added referralSource, callToAction, …) and payloads carry
+// undocumented fields; a read-modify-write must not silently drop them. The
+// local "plain" type has the same fields but no methods, which stops the
+// recursion.
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (r *Referral) UnmarshalJSON(b []byte) error {
 	type plain Referral
-	return unmarshalKeepingExtra(b, (*plain)(r), &r.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(r), &r.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
@@ -354,101 +361,101 @@ func (r Referral) MarshalJSON() ([]byte, error) {
 	if p.Target == nil {
 		p.Target = []Target{}
 	}
-	return marshalWithExtra(p, r.Extra)
+	return wirejson.MarshalWithExtra(p, r.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (c *CustomerProfile) UnmarshalJSON(b []byte) error {
 	type plain CustomerProfile
-	return unmarshalKeepingExtra(b, (*plain)(c), &c.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(c), &c.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c CustomerProfile) MarshalJSON() ([]byte, error) {
 	type plain CustomerProfile
-	return marshalWithExtra(plain(c), c.Extra)
+	return wirejson.MarshalWithExtra(plain(c), c.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (m *Member) UnmarshalJSON(b []byte) error {
 	type plain Member
-	return unmarshalKeepingExtra(b, (*plain)(m), &m.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(m), &m.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (m Member) MarshalJSON() ([]byte, error) {
 	type plain Member
-	return marshalWithExtra(plain(m), m.Extra)
+	return wirejson.MarshalWithExtra(plain(m), m.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (c *Consent) UnmarshalJSON(b []byte) error {
 	type plain Consent
-	return unmarshalKeepingExtra(b, (*plain)(c), &c.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(c), &c.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (c Consent) MarshalJSON() ([]byte, error) {
 	type plain Consent
-	return marshalWithExtra(plain(c), c.Extra)
+	return wirejson.MarshalWithExtra(plain(c), c.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (d *Details) UnmarshalJSON(b []byte) error {
 	type plain Details
-	return unmarshalKeepingExtra(b, (*plain)(d), &d.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(d), &d.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (d Details) MarshalJSON() ([]byte, error) {
 	type plain Details
-	return marshalWithExtra(plain(d), d.Extra)
+	return wirejson.MarshalWithExtra(plain(d), d.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (r *Requirements) UnmarshalJSON(b []byte) error {
 	type plain Requirements
-	return unmarshalKeepingExtra(b, (*plain)(r), &r.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(r), &r.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (r Requirements) MarshalJSON() ([]byte, error) {
 	type plain Requirements
-	return marshalWithExtra(plain(r), r.Extra)
+	return wirejson.MarshalWithExtra(plain(r), r.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (i *InviteContext) UnmarshalJSON(b []byte) error {
 	type plain InviteContext
-	return unmarshalKeepingExtra(b, (*plain)(i), &i.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(i), &i.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (i InviteContext) MarshalJSON() ([]byte, error) {
 	type plain InviteContext
-	return marshalWithExtra(plain(i), i.Extra)
+	return wirejson.MarshalWithExtra(plain(i), i.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *TrackingInfo) UnmarshalJSON(b []byte) error {
 	type plain TrackingInfo
-	return unmarshalKeepingExtra(b, (*plain)(t), &t.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(t), &t.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (t TrackingInfo) MarshalJSON() ([]byte, error) {
 	type plain TrackingInfo
-	return marshalWithExtra(plain(t), t.Extra)
+	return wirejson.MarshalWithExtra(plain(t), t.Extra)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (d *DealRegistration) UnmarshalJSON(b []byte) error {
 	type plain DealRegistration
-	return unmarshalKeepingExtra(b, (*plain)(d), &d.Extra)
+	return wirejson.UnmarshalKeepingExtra(b, (*plain)(d), &d.Extra, nil)
 }
 
 // MarshalJSON implements json.Marshaler.
 func (d DealRegistration) MarshalJSON() ([]byte, error) {
 	type plain DealRegistration
-	return marshalWithExtra(plain(d), d.Extra)
+	return wirejson.MarshalWithExtra(plain(d), d.Extra)
 }

@@ -1,6 +1,6 @@
 package dataverse
 
-// Facts and choices. The emulator follows /work/shared/reference/dataverse-api.md
+// Facts and choices. The emulator follows ../shared/reference/dataverse-api.md
 // (and cosell-connector.md for the seeded solution). Where the reference is
 // silent or marks something unconfirmed, the choice made is listed here, in
 // one place. Connector names (flows, connection references, environment

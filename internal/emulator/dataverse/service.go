@@ -2,7 +2,7 @@
 // v9.0): records with OData queries, ETags and $batch, the metadata API
 // (tables, columns, choices, 1:N relationships), the actions the provider
 // uses, cloud-flow activation checks, environment variables, and service
-// protection limits. It is written from /work/shared/reference/dataverse-api.md;
+// protection limits. It is written from ../shared/reference/dataverse-api.md;
 // every behaviour the reference leaves open is decided in facts.go.
 package dataverse
 

@@ -3,7 +3,7 @@ package partnercenter
 import "time"
 
 // This file is the ONE place for the emulator's facts about Partner Center
-// and for every choice where the reference (/work/shared/reference/
+// and for every choice where the reference (../shared/reference/
 // partner-center-api.md, "§") says *unconfirmed* or sources conflict. Each
 // choice has a one-line comment; change the line when a fact is learned.
 

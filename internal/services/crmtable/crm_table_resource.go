@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -166,20 +164,6 @@ func (r *crmTableResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.client = framework.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// dataverseClient returns the Dataverse client, or adds a diagnostic.
-func (r *crmTableResource) dataverseClient(ctx context.Context, object string, diags *diag.Diagnostics) *dataverse.Client {
-	if r.client == nil {
-		diags.AddError("Provider not configured", "The cosell provider was not configured before "+object+" was used; this is a bug in the provider.")
-		return nil
-	}
-	dv, err := r.client.Dataverse(ctx)
-	if err != nil {
-		framework.AddAPIError(diags, "configuring Dataverse for", object, err)
-		return nil
-	}
-	return dv
-}
-
 func object(logical string) string { return "CRM table " + logical }
 
 func (r *crmTableResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -188,13 +172,13 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 	logical := strings.ToLower(plan.SchemaName.ValueString())
-	dv := r.dataverseClient(ctx, object(logical), &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -233,13 +217,13 @@ func (r *crmTableResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 	logical := state.ID.ValueString()
-	dv := r.dataverseClient(ctx, object(logical), &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -262,13 +246,13 @@ func (r *crmTableResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 	logical := state.ID.ValueString()
-	dv := r.dataverseClient(ctx, object(logical), &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -325,13 +309,13 @@ func (r *crmTableResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 	logical := state.ID.ValueString()
-	dv := r.dataverseClient(ctx, object(logical), &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -386,16 +370,4 @@ func settleUnknowns(m *tableModel, logical string) {
 	if p := m.PrimaryNameColumn; p != nil && p.LogicalName.IsUnknown() {
 		p.LogicalName = types.StringValue(strings.ToLower(p.SchemaName.ValueString()))
 	}
-}
-
-// withTimeout applies a timeouts block value (or def) to ctx.
-func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	d, ds := get(ctx, def)
-	diags.Append(ds...)
-	if ds.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, true
 }

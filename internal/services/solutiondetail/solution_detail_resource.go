@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -160,19 +159,6 @@ func (r *solutionDetailResource) Configure(_ context.Context, req resource.Confi
 	r.client = framework.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *solutionDetailResource) dataverseClient(ctx context.Context, object string, diags *diag.Diagnostics) *dataverse.Client {
-	if r.client == nil {
-		diags.AddError("Provider not configured", "The cosell provider was not configured before "+object+" was used; this is a bug in the provider.")
-		return nil
-	}
-	dv, err := r.client.Dataverse(ctx)
-	if err != nil {
-		framework.AddAPIError(diags, "configuring Dataverse for", object, err)
-		return nil
-	}
-	return dv
-}
-
 // tableDiag reports a failed table lookup, naming the attribute when the
 // table does not exist.
 func tableDiag(diags *diag.Diagnostics, action, object, table string, err error) {
@@ -191,7 +177,7 @@ func (r *solutionDetailResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -206,7 +192,7 @@ func (r *solutionDetailResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.AddAttributeError(path.Root("columns"), "Error creating "+obj, err.Error()+"; set columns explicitly.")
 		return
 	}
-	dv := r.dataverseClient(ctx, obj, &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, obj, &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -255,7 +241,7 @@ func (r *solutionDetailResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -267,7 +253,7 @@ func (r *solutionDetailResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.AddError("Error reading "+obj, err.Error())
 		return
 	}
-	dv := r.dataverseClient(ctx, obj, &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, obj, &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -299,7 +285,7 @@ func (r *solutionDetailResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -313,7 +299,7 @@ func (r *solutionDetailResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddAttributeError(path.Root("columns"), "Error updating "+obj, err.Error()+"; set columns explicitly.")
 		return
 	}
-	dv := r.dataverseClient(ctx, obj, &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, obj, &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -356,13 +342,13 @@ func (r *solutionDetailResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := framework.WithTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer cancel()
 	obj := "solution detail " + state.ID.ValueString()
-	dv := r.dataverseClient(ctx, obj, &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, obj, &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -389,7 +375,7 @@ func (r *solutionDetailResource) ImportState(ctx context.Context, req resource.I
 	}
 	obj := "solution detail " + req.ID
 	cols, _ := defaultColumns(table)
-	dv := r.dataverseClient(ctx, obj, &resp.Diagnostics)
+	dv := framework.Dataverse(ctx, r.client, obj, &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
@@ -466,16 +452,4 @@ func hasUnknown(o types.Object) bool {
 		}
 	}
 	return false
-}
-
-// withTimeout applies a timeouts block value (or def) to ctx.
-func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	d, ds := get(ctx, def)
-	diags.Append(ds...)
-	if ds.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, true
 }

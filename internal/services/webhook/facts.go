@@ -3,7 +3,7 @@ package webhook
 import "time"
 
 // Choices for cosell_webhook_registration where the reference
-// (/work/shared/reference/partner-center-api.md §3, cosell-connector.md §4.1,
+// (../shared/reference/partner-center-api.md §3, cosell-connector.md §4.1,
 // §6.2) is silent or unconfirmed. One place; change the line when a live
 // answer is known.
 //

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/conns"
@@ -306,6 +307,37 @@ func (r *registrationResource) runValidation(ctx context.Context, api registrati
 	diags.AddError(summary, detail)
 }
 
+// write is what Create and Update share once want is known: POST or PUT it
+// (see writeRegistration; owned is "" on create), save the result, and send
+// the test event when validate is set.
+func (r *registrationResource) write(ctx context.Context, api registrationAPI, plan *registrationModel, want partnercenter.Registration,
+	owned string, onCreate bool, private privateState, state *tfsdk.State, diags *diag.Diagnostics) {
+	verb, done := "updating", "updated"
+	if onCreate {
+		verb, done = "creating", "created"
+	}
+	out, action, cur, err := writeRegistration(ctx, api, want, owned, plan.Overwrite.ValueBool())
+	switch {
+	case action == actionConflict:
+		diags.AddAttributeError(pathOverwrite, "Error "+verb+" "+r.object(), conflictDetail(cur, r.tenant(), onCreate))
+		return
+	case err != nil:
+		apiError(diags, verb, r.object(), err, want.WebhookURL)
+		return
+	}
+	afterWrite(plan, r.tenant(), out)
+	setOwned(ctx, private, want.WebhookURL, diags)
+	diags.Append(state.Set(ctx, plan)...)
+	if diags.HasError() || !plan.Validate.ValueBool() {
+		return
+	}
+	// The registration exists now: a failed validation leaves it in state
+	// (after a create, tainted, so the next apply replaces it and validates
+	// again).
+	r.runValidation(ctx, api, plan, diags, done)
+	diags.Append(state.Set(ctx, plan)...)
+}
+
 func (r *registrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan registrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -326,25 +358,7 @@ func (r *registrationResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, action, cur, err := writeRegistration(ctx, api, want, "", plan.Overwrite.ValueBool())
-	switch {
-	case action == actionConflict:
-		resp.Diagnostics.AddAttributeError(pathOverwrite, "Error creating "+r.object(), conflictDetail(cur, r.tenant(), true))
-		return
-	case err != nil:
-		apiError(&resp.Diagnostics, "creating", r.object(), err, want.WebhookURL)
-		return
-	}
-	afterWrite(&plan, r.tenant(), out)
-	setOwned(ctx, resp.Private, want.WebhookURL, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.Validate.ValueBool() {
-		return
-	}
-	// The registration exists now: a failed validation leaves it in state
-	// (tainted), so the next apply replaces it and validates again.
-	r.runValidation(ctx, api, &plan, &resp.Diagnostics, "created")
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, api, &plan, want, "", true, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 func (r *registrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -415,23 +429,7 @@ func (r *registrationResource) Update(ctx context.Context, req resource.UpdateRe
 	if owned == "" {
 		owned = urlHash(state.URL.ValueString())
 	}
-	out, action, cur, err := writeRegistration(ctx, api, want, owned, plan.Overwrite.ValueBool())
-	switch {
-	case action == actionConflict:
-		resp.Diagnostics.AddAttributeError(pathOverwrite, "Error updating "+r.object(), conflictDetail(cur, r.tenant(), false))
-		return
-	case err != nil:
-		apiError(&resp.Diagnostics, "updating", r.object(), err, want.WebhookURL)
-		return
-	}
-	afterWrite(&plan, r.tenant(), out)
-	setOwned(ctx, resp.Private, want.WebhookURL, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.Validate.ValueBool() {
-		return
-	}
-	r.runValidation(ctx, api, &plan, &resp.Diagnostics, "updated")
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, api, &plan, want, owned, false, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 // Delete disarms the registration (see facts.go §1): there is no DELETE.

@@ -1,4 +1,9 @@
-package partnercenter
+// Package wirejson keeps the JSON properties a wire type does not model, so
+// that a read-modify-write (GET, edit, PUT/PATCH) sends them back unchanged
+// instead of silently dropping or resetting them. Types that carry an
+// `Extra map[string]json.RawMessage` call these helpers from their own
+// (Un)MarshalJSON methods, through a local method-less "plain" type.
+package wirejson
 
 import (
 	"encoding/json"
@@ -7,14 +12,9 @@ import (
 	"sync"
 )
 
-// Unknown-field preservation. Partner Center's schema grows (2024 added
-// referralSource, callToAction, …) and payloads carry undocumented fields; a
-// read-modify-write must not silently drop them. Types that embed an
-// `Extra map[string]json.RawMessage` use these helpers from their own
-// (Un)MarshalJSON methods.
-
 var knownKeyCache sync.Map // reflect.Type -> map[string]bool (lower-cased JSON names)
 
+// knownKeys lists the JSON names of t's exported fields, lower-cased.
 func knownKeys(t reflect.Type) map[string]bool {
 	if m, ok := knownKeyCache.Load(t); ok {
 		return m.(map[string]bool)
@@ -38,10 +38,12 @@ func knownKeys(t reflect.Type) map[string]bool {
 	return m
 }
 
-// unmarshalKeepingExtra decodes b into v (a pointer to a method-less struct
-// type) and stores in *extra every top-level key v has no field for.
-// encoding/json matches keys case-insensitively, so the comparison here is too.
-func unmarshalKeepingExtra(b []byte, v any, extra *map[string]json.RawMessage) error {
+// UnmarshalKeepingExtra decodes b into v (a pointer to a method-less struct
+// type) and stores in *extra every top-level key v has no field for, except
+// the keys in drop (matched exactly; nil drops nothing), which are never kept.
+// encoding/json matches keys case-insensitively, so the field comparison here
+// is too.
+func UnmarshalKeepingExtra(b []byte, v any, extra *map[string]json.RawMessage, drop map[string]bool) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		return err
 	}
@@ -52,7 +54,7 @@ func unmarshalKeepingExtra(b []byte, v any, extra *map[string]json.RawMessage) e
 	known := knownKeys(reflect.TypeOf(v).Elem())
 	*extra = nil
 	for k, raw := range all {
-		if known[strings.ToLower(k)] {
+		if known[strings.ToLower(k)] || drop[k] {
 			continue
 		}
 		if *extra == nil {
@@ -63,9 +65,9 @@ func unmarshalKeepingExtra(b []byte, v any, extra *map[string]json.RawMessage) e
 	return nil
 }
 
-// marshalWithExtra encodes v and adds the extra keys that v does not already
+// MarshalWithExtra encodes v and adds the extra keys that v does not already
 // carry. Known fields always win over a stale extra entry of the same name.
-func marshalWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
+func MarshalWithExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil || len(extra) == 0 {
 		return b, err
