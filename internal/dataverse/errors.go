@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/apierror"
 )
 
 // ErrNotFound is returned (wrapped) when a lookup by something other than the
@@ -35,21 +36,14 @@ func (e *Error) Error() string {
 	if e.Code != "" {
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}
-	switch {
-	case e.Message != "":
-		fmt.Fprintf(&b, ": %s", e.Message)
-	case e.Body != "":
-		fmt.Fprintf(&b, ": %s", e.Body)
-	default:
-		fmt.Fprintf(&b, ": %s", http.StatusText(e.StatusCode))
-	}
+	fmt.Fprintf(&b, ": %s", apierror.Detail(e.Message, e.Body, e.StatusCode))
 	return b.String()
 }
 
 func newError(status int, h http.Header, body []byte) *Error {
 	e := &Error{StatusCode: status}
 	if h != nil {
-		e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), time.Now())
+		e.RetryAfter = apierror.RetryAfter(h.Get("Retry-After"), time.Now())
 	}
 	var w struct {
 		Error map[string]json.RawMessage `json:"error"`
@@ -72,27 +66,8 @@ func newError(status int, h http.Header, body []byte) *Error {
 		}
 		return e
 	}
-	if s := strings.TrimSpace(string(body)); s != "" {
-		if len(s) > 512 {
-			s = s[:512] + "…"
-		}
-		e.Body = s
-	}
+	e.Body = apierror.Body(body)
 	return e
-}
-
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // AsError returns the *Error in err's chain, if any.

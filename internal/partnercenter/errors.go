@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/apierror"
 )
 
 // ErrNotFound is returned (wrapped) when an object is absent without the server
@@ -35,14 +36,7 @@ func (e *Error) Error() string {
 	if e.Code != "" {
 		fmt.Fprintf(&b, " code %s", e.Code)
 	}
-	switch {
-	case e.Description != "":
-		fmt.Fprintf(&b, ": %s", e.Description)
-	case e.Body != "":
-		fmt.Fprintf(&b, ": %s", e.Body)
-	default:
-		fmt.Fprintf(&b, ": %s", http.StatusText(e.StatusCode))
-	}
+	fmt.Fprintf(&b, ": %s", apierror.Detail(e.Description, e.Body, e.StatusCode))
 	if e.CorrelationID != "" {
 		fmt.Fprintf(&b, " (correlation id %s", e.CorrelationID)
 		if e.RequestID != "" {
@@ -88,12 +82,7 @@ func newError(req *http.Request, resp *http.Response, body []byte) *Error {
 		}
 	}
 	if e.Code == "" && e.Description == "" {
-		if s := strings.TrimSpace(string(body)); s != "" {
-			if len(s) > 512 {
-				s = s[:512] + "…"
-			}
-			e.Body = s
-		}
+		e.Body = apierror.Body(body)
 	}
 	return e
 }
@@ -111,19 +100,9 @@ func rawScalar(raw json.RawMessage) string {
 	return string(raw)
 }
 
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+// parseRetryAfter reads Retry-After: seconds or an HTTP-date (shared with the
+// Dataverse client).
+var parseRetryAfter = apierror.RetryAfter
 
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {

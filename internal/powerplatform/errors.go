@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/apierror"
 )
 
 // Error codes the connectivity API returns.
@@ -31,14 +33,7 @@ func (e *Error) Error() string {
 	if e.Code != "" {
 		fmt.Fprintf(&b, " %s", e.Code)
 	}
-	switch {
-	case e.Message != "":
-		fmt.Fprintf(&b, ": %s", e.Message)
-	case e.Body != "":
-		fmt.Fprintf(&b, ": %s", e.Body)
-	default:
-		fmt.Fprintf(&b, ": %s", http.StatusText(e.StatusCode))
-	}
+	fmt.Fprintf(&b, ": %s", apierror.Detail(e.Message, e.Body, e.StatusCode))
 	return b.String()
 }
 
@@ -57,12 +52,7 @@ func newError(resp *http.Response, body []byte) *Error {
 		e.Code, e.Message = w.Error.Code, w.Error.Message
 		return e
 	}
-	if s := strings.TrimSpace(string(body)); s != "" {
-		if len(s) > 512 {
-			s = s[:512] + "…"
-		}
-		e.Body = s
-	}
+	e.Body = apierror.Body(body)
 	return e
 }
 
