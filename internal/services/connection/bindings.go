@@ -35,6 +35,9 @@ func checkReferences(ctx context.Context, dv referenceAPI, info connectorInfo, n
 			problems = append(problems, referenceProblem{n, fmt.Sprintf("connection reference %q is for connector %s, not %s (%s)", n, api, info.API, info.Title)})
 			continue
 		}
+		// Dataverse matches logical names without case; the names saved in
+		// state must be spelled as configured, or the apply is inconsistent.
+		ref.LogicalName = n
 		refs = append(refs, ref)
 	}
 	return refs, problems, nil

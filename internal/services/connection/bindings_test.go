@@ -152,3 +152,26 @@ func TestRetryEnvironmentNotFound(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// Dataverse finds a reference whatever the case of its logical name; the
+// names bound (saved in state) must keep the configuration's spelling, or
+// the CLI reports "Provider produced inconsistent result after apply".
+func TestBindReferencesKeepsConfiguredSpelling(t *testing.T) {
+	f := newFakeRefs()
+	referrals, _ := connectorByValue("partner_center_referrals")
+	names := []string{"MSFT_Ref_A", "msft_REF_b"}
+	refs, problems, err := checkReferences(context.Background(), f, referrals, names)
+	if err != nil || len(problems) != 0 {
+		t.Fatalf("%v %v", problems, err)
+	}
+	bound, err := bindReferences(context.Background(), f, refs, "conn1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(bound, ",") != strings.Join(names, ",") {
+		t.Errorf("bound = %v, want the configured spelling %v", bound, names)
+	}
+	if strings.Join(f.patches, ",") != "1=conn1,2=conn1" {
+		t.Errorf("patches = %v", f.patches)
+	}
+}
