@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // EntraError is a failed token request, with the parts of Entra's OAuth
@@ -41,7 +43,7 @@ func (e *EntraError) Error() string {
 	case e.Code != "":
 		b.WriteString(e.Code)
 	default:
-		b.WriteString(e.Err.Error())
+		b.WriteString(trimMSAL(redactSecrets(e.Err.Error())))
 	}
 	var ids []string
 	if e.Code != "" && e.Description != "" {
@@ -96,7 +98,9 @@ func entraError(err error, clientID, audience, flow string) *EntraError {
 			e.Description = fmt.Sprintf("HTTP %d from the token endpoint %s", e.StatusCode, ce.Req.URL.Redacted())
 		}
 	} else {
-		e.Description = trimMSAL(err.Error())
+		// MSAL puts the raw token response in the text of a decoding error
+		// ("raw message was: {...access_token...}"): redact before showing.
+		e.Description = trimMSAL(redactSecrets(err.Error()))
 	}
 	e.Hint = hintFor(e.AADSTS(), flow)
 	var unknownAuth x509.UnknownAuthorityError
@@ -105,6 +109,12 @@ func entraError(err error, clientID, audience, flow string) *EntraError {
 		e.Hint = "This machine does not trust the TLS certificate of the authority host: add its CA to the system roots or point SSL_CERT_FILE at it"
 	}
 	return e
+}
+
+// redactSecrets hides tokens, secrets and sig= values in free text with the
+// transport's redaction rules (the same ones its logs and errors use).
+func redactSecrets(s string) string {
+	return string(transport.RedactBody("text/plain", []byte(s)))
 }
 
 // trimDescription drops the trace/correlation/timestamp tail Entra appends

@@ -159,13 +159,13 @@ func LoadCertificate(inline, path string) ([]byte, error) {
 		}
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(inline))
 		if err != nil {
-			return nil, fmt.Errorf("client_certificate is neither PEM text nor base64-encoded PKCS#12: %v", err)
+			return nil, fmt.Errorf("%s is neither PEM text nor base64-encoded PKCS#12: %v", auth.Hint(auth.AttrClientCertificate), err)
 		}
 		return b, nil
 	case path != "":
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("reading client_certificate_path: %w", err)
+			return nil, fmt.Errorf("reading %s: %w", auth.Hint(auth.AttrClientCertificatePath), err)
 		}
 		return b, nil
 	}

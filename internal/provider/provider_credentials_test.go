@@ -128,3 +128,33 @@ func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 }
+
+// The configuration wins over the environment: a federated token file in the
+// provider block is used even though the environment carries a client
+// secret (as when ARM_CLIENT_SECRET is exported for the Azure providers).
+func TestAccProvider_configuredCredentialWinsOverEnvironmentSecret(t *testing.T) {
+	emu := acctest.Emulator(t)
+	const clientID = "44444444-4444-4444-8444-444444444444"
+	if err := emu.Entra().PutApp(entra.App{ClientID: clientID, DisplayName: "ci-pipeline-2",
+		FederatedSubjects: []string{"repo:cosell-labs/infra:environment:prod"}}); err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "oidc-token")
+	if err := os.WriteFile(tokenFile, []byte(emu.Entra().IssueFederatedToken("repo:cosell-labs/infra:environment:prod")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("COSELL_REFRESH_TOKEN", "")
+	// COSELL_CLIENT_SECRET stays set: the emulator's secret of another app.
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`provider "cosell" {
+  client_id            = %q
+  oidc_token_file_path = %q
+}
+`, clientID, tokenFile) + readDataverse,
+			Check: resource.TestCheckResourceAttr("data.cosell_environment_variable.deal_value", "effective_value", "estimatedvalue"),
+		}},
+	})
+}

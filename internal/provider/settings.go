@@ -141,19 +141,38 @@ func resolveSettings(m providerModel, getenv func(string) string) (settings, err
 		}
 		return def
 	}
+	// Alternative credentials: once the configuration names one, the
+	// environment must not add another that the auth precedence would
+	// prefer (e.g. ARM_CLIENT_SECRET, exported for the Azure providers,
+	// over a configured oidc_token_file_path): the configuration wins.
+	configured := func(vs ...types.String) bool {
+		for _, v := range vs {
+			if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+				return true
+			}
+		}
+		return false
+	}
+	appCred, userCred := str, str
+	if configured(m.ClientSecret, m.ClientCertificate, m.ClientCertificatePath, m.OIDCToken, m.OIDCTokenFilePath) {
+		appCred = func(v types.String, _, _ string) string { return str(v, "", "") }
+	}
+	if configured(m.RefreshToken, m.Username, m.Password) {
+		userCred = func(v types.String, _, _ string) string { return str(v, "", "") }
+	}
 	s := settings{
 		TenantID:                  str(m.TenantID, attrTenantID, ""),
 		ClientID:                  str(m.ClientID, attrClientID, ""),
-		ClientSecret:              str(m.ClientSecret, attrClientSecret, ""),
-		ClientCertificate:         str(m.ClientCertificate, attrClientCertificate, ""),
-		ClientCertificatePath:     str(m.ClientCertificatePath, attrClientCertificatePath, ""),
+		ClientSecret:              appCred(m.ClientSecret, attrClientSecret, ""),
+		ClientCertificate:         appCred(m.ClientCertificate, attrClientCertificate, ""),
+		ClientCertificatePath:     appCred(m.ClientCertificatePath, attrClientCertificatePath, ""),
 		ClientCertificatePassword: str(m.ClientCertificatePassword, attrClientCertificatePassword, ""),
-		OIDCToken:                 str(m.OIDCToken, attrOIDCToken, ""),
-		OIDCTokenFilePath:         str(m.OIDCTokenFilePath, attrOIDCTokenFilePath, ""),
-		RefreshToken:              str(m.RefreshToken, attrRefreshToken, ""),
+		OIDCToken:                 appCred(m.OIDCToken, attrOIDCToken, ""),
+		OIDCTokenFilePath:         appCred(m.OIDCTokenFilePath, attrOIDCTokenFilePath, ""),
+		RefreshToken:              userCred(m.RefreshToken, attrRefreshToken, ""),
 		TokenCacheFile:            str(m.TokenCacheFile, attrTokenCacheFile, ""),
-		Username:                  str(m.Username, attrUsername, ""),
-		Password:                  str(m.Password, attrPassword, ""),
+		Username:                  userCred(m.Username, attrUsername, ""),
+		Password:                  userCred(m.Password, attrPassword, ""),
 		DataverseURL:              strings.TrimRight(str(m.DataverseURL, attrDataverseURL, ""), "/"),
 		EnvironmentID:             str(m.EnvironmentID, attrEnvironmentID, ""),
 		AuthorityHost:             strings.TrimRight(str(m.AuthorityHost, attrAuthorityHost, defaultAuthorityHost), "/"),

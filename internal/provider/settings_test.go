@@ -63,3 +63,47 @@ func TestResolveSettings_errorsNameAttributeAndVariable(t *testing.T) {
 		}
 	}
 }
+
+// A credential in the configuration wins over an alternative one in the
+// environment (e.g. ARM_CLIENT_SECRET exported for the Azure providers):
+// the environment only fills in a credential the configuration lacks.
+func TestResolveSettings_configuredCredentialWinsOverEnvironmentAlternatives(t *testing.T) {
+	env := map[string]string{
+		"ARM_CLIENT_SECRET":         "azurerm-secret",
+		"COSELL_CLIENT_CERTIFICATE": "-----BEGIN CERTIFICATE-----",
+		"ARM_OIDC_TOKEN":            "env-oidc",
+		"COSELL_REFRESH_TOKEN":      "env-refresh",
+		"COSELL_USERNAME":           "env-user",
+		"COSELL_PASSWORD":           "env-password",
+		"COSELL_TENANT_ID":          "env-tenant",
+	}
+	getenv := func(k string) string { return env[k] }
+
+	s, err := resolveSettings(providerModel{
+		OIDCTokenFilePath: types.StringValue("/ci/token"),
+		Username:          types.StringValue("cfg-user"),
+		Password:          types.StringValue("cfg-password"),
+	}, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ClientSecret != "" || s.ClientCertificate != "" || s.OIDCToken != "" || s.OIDCTokenFilePath != "/ci/token" {
+		t.Errorf("configured oidc_token_file_path must not be overridden by environment credentials: %+v", s)
+	}
+	if s.RefreshToken != "" || s.Username != "cfg-user" || s.Password != "cfg-password" {
+		t.Errorf("configured username/password must not be overridden by COSELL_REFRESH_TOKEN: %+v", s)
+	}
+	if s.TenantID != "env-tenant" {
+		t.Errorf("other attributes still fall back to the environment: %+v", s)
+	}
+
+	s, _ = resolveSettings(providerModel{ClientCertificatePath: types.StringValue("/app.pem")}, getenv)
+	if s.ClientCertificate != "" || s.ClientSecret != "" || s.ClientCertificatePath != "/app.pem" {
+		t.Errorf("configured client_certificate_path must win: %+v", s)
+	}
+
+	s, _ = resolveSettings(providerModel{}, getenv)
+	if s.ClientSecret != "azurerm-secret" || s.RefreshToken != "env-refresh" || s.ClientCertificate == "" {
+		t.Errorf("with nothing configured the environment is read: %+v", s)
+	}
+}

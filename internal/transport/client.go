@@ -3,9 +3,11 @@ package transport
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -98,6 +100,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		var delay time.Duration
 		last = RetryError{Service: c.o.Service, Method: req.Method, URL: redURL, Attempts: attempt, CorrelationID: corrID}
 		if err != nil {
+			redactURLError(err)
 			c.logFailure(ctx, r, redURL, attempt, corrID, elapsed, err)
 			last.Err = err
 			switch {
@@ -141,6 +144,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			last.Err, last.Reason = err, "the context ended while waiting to retry"
 			return nil, &last
 		}
+	}
+}
+
+// redactURLError hides secrets in the URL net/http puts in its *url.Error
+// (the request's, or a redirect target's) before the error is logged or
+// returned: Power Automate trigger URLs carry a sig.
+func redactURLError(err error) {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		uerr.URL = RedactURL(uerr.URL)
 	}
 }
 

@@ -211,6 +211,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Fri, 02 Jan 2026 03:05:05 GMT", time.Minute, true},
 		{"Fri, 02 Jan 2026 03:00:00 GMT", 0, true}, // in the past
 		{"99999", maxRetryAfter, true},
+		{"99999999999", maxRetryAfter, true}, // seconds overflow a Duration
+		{"Inf", maxRetryAfter, true},
+		{"NaN", 0, false},
 		{"soon", 0, false},
 	} {
 		got, ok := parseRetryAfter(tc.in, now)

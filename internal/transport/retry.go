@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -89,8 +90,14 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 {
+		switch {
+		case math.IsNaN(secs):
+			return 0, false
+		case secs < 0:
 			return 0, true
+		case secs >= maxRetryAfter.Seconds():
+			// Compare before converting: a huge value overflows Duration.
+			return maxRetryAfter, true
 		}
 		d = time.Duration(secs * float64(time.Second))
 	} else if t, err := http.ParseTime(v); err == nil {

@@ -183,8 +183,9 @@ func (r *environmentVariableResource) Create(ctx context.Context, req resource.C
 			return
 		}
 	}
+	valueID := ""
 	if cur == nil {
-		_, err = c.CreateEnvironmentVariableValue(ctx, def.ID, name, value, "")
+		valueID, err = c.CreateEnvironmentVariableValue(ctx, def.ID, name, value, "")
 		o.ValueCreated = true
 	} else {
 		o.adopt(cur)
@@ -199,6 +200,10 @@ func (r *environmentVariableResource) Create(ctx context.Context, req resource.C
 	}
 
 	if !r.refresh(ctx, c, &plan, def.ID, &resp.Diagnostics) {
+		// Nothing reaches state, and a later create would adopt what was
+		// written here as pre-existing: undo it all.
+		r.undoValue(ctx, c, name, cur, valueID, value, o, &resp.Diagnostics)
+		r.undoCreate(ctx, c, def, o, &resp.Diagnostics)
 		return
 	}
 	writeOrigin(ctx, resp.Private, o, &resp.Diagnostics)
@@ -221,6 +226,25 @@ func checkExisting(def *dataverse.EnvironmentVariableDefinition, block *definiti
 		return false
 	}
 	return true
+}
+
+// undoValue reverts the value record a failed create wrote: deletes the one
+// it created (unless deleting the created definition removes it anyway), or
+// writes an adopted record's previous value back.
+func (r *environmentVariableResource) undoValue(ctx context.Context, c *dataverse.Client, name string,
+	cur *dataverse.EnvironmentVariableValue, createdID, written string, o origin, diags *diag.Diagnostics) {
+	var err error
+	switch {
+	case o.ValueCreated && !o.DefinitionCreated && createdID != "":
+		err = c.DeleteEnvironmentVariableValue(ctx, createdID)
+	case cur != nil && o.PreviousValue != nil && *o.PreviousValue != written:
+		err = c.UpdateEnvironmentVariableValue(ctx, cur.ID, *o.PreviousValue, "")
+	}
+	if err != nil && !dataverse.IsNotFound(err) {
+		diags.AddWarning("Could not undo a partial create of "+object(name),
+			"The current value was written before reading it back failed, and undoing that failed too: "+err.Error()+
+				". Check the variable in the maker portal before running again.")
+	}
 }
 
 // undoCreate removes what a failed create made, so a retry starts clean.

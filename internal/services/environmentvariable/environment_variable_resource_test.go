@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/acctest"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 const addr = "cosell_environment_variable.test"
@@ -447,4 +448,43 @@ func TestAccEnvironmentVariable_disappears(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A create whose read-back fails writes nothing to state, so it must undo
+// what it wrote: otherwise the next create adopts its own leftovers as
+// pre-existing and destroy keeps them.
+func TestAccEnvironmentVariable_createRollsBackWhenReadBackFails(t *testing.T) {
+	emu := acctest.Emulator(t)
+	name := randomName()
+	emu.Faults().Set("dataverse", &core.Faults{
+		Methods:       []string{"GET"},
+		RoutePrefixes: []string{"/api/data/v9.2/environmentvariabledefinitions("},
+		ErrorRates:    map[int]float64{400: 1},
+		Count:         1,
+	})
+	t.Cleanup(func() { emu.Faults().Set("dataverse", nil) })
+	postsBefore := emu.Metrics().Total("dataverse", "POST")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      definitionConfig(name, `"alpha"`, "string", ""),
+			ExpectError: regexp.MustCompile(`(?s)Error reading environment variable`),
+		}},
+	})
+	// Checked after the run: a failed create leaves no state, so the test
+	// framework has nothing to destroy and skips CheckDestroy.
+	if posts := emu.Metrics().Total("dataverse", "POST") - postsBefore; posts < 2 {
+		t.Fatalf("the create should have written the definition and its value before failing; %d POSTs", posts)
+	}
+	for _, d := range emu.Dataverse().Records("environmentvariabledefinitions") {
+		if strings.EqualFold(fmt.Sprint(d["schemaname"]), name) {
+			t.Errorf("definition %s left behind by a failed create", name)
+		}
+	}
+	for _, v := range emu.Dataverse().Records("environmentvariablevalues") {
+		if strings.EqualFold(fmt.Sprint(v["schemaname"]), name) {
+			t.Errorf("value of %s left behind by a failed create", name)
+		}
+	}
 }
