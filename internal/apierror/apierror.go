@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // maxBody bounds the raw body kept when it matched no known error shape.
@@ -16,7 +18,9 @@ const maxBody = 512
 // Body returns the raw error body for an Error's Body field: trimmed, cut
 // after 512 bytes with "…" appended; "" for a blank body.
 func Body(body []byte) string {
-	s := strings.TrimSpace(string(body))
+	// An API may echo what it was sent (a trigger URL with its sig, a
+	// secret parameter): error text is redacted like the request logs.
+	s := strings.TrimSpace(string(transport.RedactBody("", body)))
 	if len(s) > maxBody {
 		s = s[:maxBody] + "…"
 	}
@@ -28,7 +32,7 @@ func Body(body []byte) string {
 func Detail(message, body string, status int) string {
 	switch {
 	case message != "":
-		return message
+		return string(transport.RedactBody("text/plain", []byte(message)))
 	case body != "":
 		return body
 	default:

@@ -63,3 +63,16 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// Error text never carries what the redaction of request logs hides.
+func TestBodyAndDetailAreRedacted(t *testing.T) {
+	url := "https://prod-00.westus.logic.azure.com/workflows/x/triggers/manual/paths/invoke?api-version=1&sig=s3cr3t"
+	for _, got := range []string{
+		Body([]byte(`{"message":"bad url ` + url + `","client_secret":"hunter2"}`)),
+		Detail("Invalid WebhookUrl "+url, "", 400),
+	} {
+		if strings.Contains(got, "s3cr3t") || strings.Contains(got, "hunter2") {
+			t.Errorf("secret in error text: %s", got)
+		}
+	}
+}
