@@ -1,39 +1,15 @@
 package crmfield
 
-import (
-	"sort"
-	"sync"
-)
+import "github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 
-// tableLocks serialises metadata writes and publishing per table inside the
-// provider process (facts.go §9).
-var tableLocks sync.Map // logical name → *sync.Mutex
-
-// lockTables locks the named tables in a fixed order (no deadlock between a
-// lookup and its target) and returns the unlock function.
+// lockTables serialises metadata writes and publishing per table inside the
+// provider process (facts.go §9), shared with cosell_crm_table.
 func lockTables(tables ...string) func() {
-	names := uniqueSorted(tables)
-	for _, n := range names {
-		mu, _ := tableLocks.LoadOrStore(n, &sync.Mutex{})
-		mu.(*sync.Mutex).Lock()
-	}
-	return func() {
-		for i := len(names) - 1; i >= 0; i-- {
-			mu, _ := tableLocks.Load(names[i])
-			mu.(*sync.Mutex).Unlock()
+	keys := make([]string, len(tables))
+	for i, t := range tables {
+		if t != "" {
+			keys[i] = framework.TableLockKey(t)
 		}
 	}
-}
-
-func uniqueSorted(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return framework.Lock(keys...)
 }

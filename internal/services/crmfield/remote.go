@@ -3,6 +3,7 @@ package crmfield
 import (
 	"context"
 	"fmt"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -32,7 +33,7 @@ var _ metadataAPI = (*dataverse.Client)(nil)
 // tablesOf lists the tables a change to m touches (and publishes).
 func tablesOf(m fieldModel) []string {
 	if m.Type.ValueString() == typeLookup && !m.TargetTable.IsNull() {
-		return uniqueSorted([]string{m.Table.ValueString(), m.TargetTable.ValueString()})
+		return framework.UniqueSorted([]string{m.Table.ValueString(), m.TargetTable.ValueString()})
 	}
 	return []string{m.Table.ValueString()}
 }

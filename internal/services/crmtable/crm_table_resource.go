@@ -178,6 +178,8 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	defer cancel()
 	logical := strings.ToLower(plan.SchemaName.ValueString())
+	// Columns of this table (cosell_crm_field) write and publish under the same lock.
+	defer framework.Lock(framework.TableLockKey(logical))()
 	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
@@ -252,6 +254,7 @@ func (r *crmTableResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	defer cancel()
 	logical := state.ID.ValueString()
+	defer framework.Lock(framework.TableLockKey(logical))()
 	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
@@ -315,6 +318,7 @@ func (r *crmTableResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	defer cancel()
 	logical := state.ID.ValueString()
+	defer framework.Lock(framework.TableLockKey(logical))()
 	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return

@@ -202,6 +202,9 @@ func (r *solutionDetailResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	// One row per solution id: look before writing (facts.go, Uniqueness).
+	// The lock keeps two rows of one apply (a CSV listing an id twice) from
+	// both passing the look.
+	defer framework.Lock("solution-detail:" + table + "/" + strings.ToUpper(sid))()
 	existing, err := findBySolutionID(ctx, dv, info, cols, sid)
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "checking for an existing", obj, err)
