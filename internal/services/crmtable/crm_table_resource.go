@@ -204,8 +204,11 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 		framework.AddAPIError(&resp.Diagnostics, "reading the created", object(logical), err)
 		settleUnknowns(&plan, logical)
 	case !found:
-		resp.Diagnostics.AddError("Error creating "+object(logical), "Dataverse accepted the table but does not return it; check the organisation and apply again.")
-		return
+		// Recorded all the same (tainted by the error), so the next apply
+		// replaces it instead of failing on "already exists".
+		resp.Diagnostics.AddError("Error creating "+object(logical),
+			"Dataverse accepted the table but does not return it yet (metadata can lag); apply again to replace it.")
+		settleUnknowns(&plan, logical)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if publishErr != nil {
