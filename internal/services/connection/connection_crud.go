@@ -130,7 +130,9 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		plan.ReferenceNames = stringSet(ctx, bound, &resp.Diagnostics)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(pathReferences, "Error binding connection references to "+object(info, env, conn.Name),
-				err.Error()+"\nThe connection was created; run terraform apply again to finish the bindings.")
+				err.Error()+"\nThe connection was created and is saved in state, but Terraform marks it tainted after this error, so the next "+
+					"apply would replace it (and a Partner Center connection would need consent again). To keep it and only finish the "+
+					"bindings, run `terraform untaint <address of this resource>` and apply again.")
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
