@@ -13,8 +13,13 @@ mkdir -p "$tools/bin"
 export GOFLAGS=-mod=mod
 
 have() { # have <binary> <version-substring>
-  # An empty CLI config: the machine may point TF_CLI_CONFIG_FILE at a missing file.
-  [ -x "$tools/bin/$1" ] && TF_CLI_CONFIG_FILE=/dev/null "$tools/bin/$1" version 2>/dev/null | head -n1 | grep -q "$2"
+  # An empty CLI config: the machine may point TF_CLI_CONFIG_FILE at a missing
+  # file. The whole output is read before matching: with pipefail, `| head`
+  # can kill the CLI with SIGPIPE and make a cached binary look missing.
+  [ -x "$tools/bin/$1" ] || return 1
+  local out
+  out="$(TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$tools/bin/$1" version 2>/dev/null)" || return 1
+  [[ "${out%%$'\n'*}" == *"$2"* ]]
 }
 
 build_tofu() {
@@ -30,7 +35,7 @@ build_tofu() {
      -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
      -o "$tools/bin/tofu" ./cmd/tofu)
   rm -rf "$tools/src/opentofu"
-  TF_CLI_CONFIG_FILE=/dev/null "$tools/bin/tofu" version | head -n1
+  have tofu "v$TOFU_VERSION" && echo "tofu v$TOFU_VERSION: built"
 }
 
 build_terraform() {
@@ -38,7 +43,7 @@ build_terraform() {
   echo "building Terraform v$TERRAFORM_VERSION (2-4 minutes on a cold cache)"
   (cd "$tools" && CGO_ENABLED=0 GOBIN="$tools/bin" GOFLAGS= go install -trimpath -ldflags "-s -w" \
      "github.com/hashicorp/terraform@v$TERRAFORM_VERSION")
-  TF_CLI_CONFIG_FILE=/dev/null "$tools/bin/terraform" version | head -n1
+  have terraform "v$TERRAFORM_VERSION" && echo "terraform v$TERRAFORM_VERSION: built"
 }
 
 build_tfplugindocs() {
