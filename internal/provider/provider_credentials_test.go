@@ -52,33 +52,46 @@ func TestAccProvider_dataverseNeedsNoUserCredential(t *testing.T) {
 	})
 }
 
-// A CI workload identity: the federated token is read from a file and
-// exchanged for an app token, with no client secret anywhere.
-func TestAccProvider_federatedToken(t *testing.T) {
+// federatedApp registers an app trusting a CI subject and writes a token for
+// that subject to a file, as a CI system would; it returns the file.
+func federatedApp(t *testing.T, clientID, subject string) string {
+	t.Helper()
 	emu := acctest.Emulator(t)
-	const clientID = "22222222-2222-4222-8222-222222222222"
-	if err := emu.Entra().PutApp(entra.App{ClientID: clientID, DisplayName: "ci-pipeline",
-		FederatedSubjects: []string{"repo:cosell-labs/infra:environment:staging"}}); err != nil {
+	if err := emu.Entra().PutApp(entra.App{ClientID: clientID, DisplayName: "ci " + subject, FederatedSubjects: []string{subject}}); err != nil {
 		t.Fatal(err)
 	}
 	tokenFile := filepath.Join(t.TempDir(), "oidc-token")
-	if err := os.WriteFile(tokenFile, []byte(emu.Entra().IssueFederatedToken("repo:cosell-labs/infra:environment:staging")), 0o600); err != nil {
+	if err := os.WriteFile(tokenFile, []byte(emu.Entra().IssueFederatedToken(subject)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("COSELL_CLIENT_SECRET", "")
-	t.Setenv("COSELL_REFRESH_TOKEN", "")
+	return tokenFile
+}
+
+// readsDataverseWith applies readDataverse under the given provider block.
+func readsDataverseWith(t *testing.T, providerBlock string) {
+	t.Helper()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`provider "cosell" {
+			Config: providerBlock + readDataverse,
+			Check:  resource.TestCheckResourceAttr("data.cosell_environment_variable.deal_value", "effective_value", "estimatedvalue"),
+		}},
+	})
+}
+
+// A CI workload identity: the federated token is read from a file and
+// exchanged for an app token, with no client secret anywhere.
+func TestAccProvider_federatedToken(t *testing.T) {
+	const clientID = "22222222-2222-4222-8222-222222222222"
+	tokenFile := federatedApp(t, clientID, "repo:cosell-labs/infra:environment:staging")
+	t.Setenv("COSELL_CLIENT_SECRET", "")
+	t.Setenv("COSELL_REFRESH_TOKEN", "")
+	readsDataverseWith(t, fmt.Sprintf(`provider "cosell" {
   client_id            = %q
   oidc_token_file_path = %q
 }
-`, clientID, tokenFile) + readDataverse,
-			Check: resource.TestCheckResourceAttr("data.cosell_environment_variable.deal_value", "effective_value", "estimatedvalue"),
-		}},
-	})
+`, clientID, tokenFile))
 }
 
 // A certificate credential given as a PEM file (certificate and key).
@@ -95,18 +108,11 @@ func TestAccProvider_clientCertificate(t *testing.T) {
 	}
 	t.Setenv("COSELL_CLIENT_SECRET", "")
 	t.Setenv("COSELL_REFRESH_TOKEN", "")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`provider "cosell" {
+	readsDataverseWith(t, fmt.Sprintf(`provider "cosell" {
   client_id               = %q
   client_certificate_path = %q
 }
-`, clientID, certFile) + readDataverse,
-			Check: resource.TestCheckResourceAttr("data.cosell_environment_variable.deal_value", "effective_value", "estimatedvalue"),
-		}},
-	})
+`, clientID, certFile))
 }
 
 func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
@@ -133,28 +139,13 @@ func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
 // provider block is used even though the environment carries a client
 // secret (as when ARM_CLIENT_SECRET is exported for the Azure providers).
 func TestAccProvider_configuredCredentialWinsOverEnvironmentSecret(t *testing.T) {
-	emu := acctest.Emulator(t)
 	const clientID = "44444444-4444-4444-8444-444444444444"
-	if err := emu.Entra().PutApp(entra.App{ClientID: clientID, DisplayName: "ci-pipeline-2",
-		FederatedSubjects: []string{"repo:cosell-labs/infra:environment:prod"}}); err != nil {
-		t.Fatal(err)
-	}
-	tokenFile := filepath.Join(t.TempDir(), "oidc-token")
-	if err := os.WriteFile(tokenFile, []byte(emu.Entra().IssueFederatedToken("repo:cosell-labs/infra:environment:prod")), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	tokenFile := federatedApp(t, clientID, "repo:cosell-labs/infra:environment:prod")
 	t.Setenv("COSELL_REFRESH_TOKEN", "")
 	// COSELL_CLIENT_SECRET stays set: the emulator's secret of another app.
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`provider "cosell" {
+	readsDataverseWith(t, fmt.Sprintf(`provider "cosell" {
   client_id            = %q
   oidc_token_file_path = %q
 }
-`, clientID, tokenFile) + readDataverse,
-			Check: resource.TestCheckResourceAttr("data.cosell_environment_variable.deal_value", "effective_value", "estimatedvalue"),
-		}},
-	})
+`, clientID, tokenFile))
 }
