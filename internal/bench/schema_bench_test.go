@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // BenchmarkConnectorSchema applies the connector's whole Dataverse schema
@@ -12,16 +14,34 @@ import (
 // and then plans again with nothing changed. It reports the Dataverse calls
 // of the apply and of the no-change plan (what drift detection costs), per
 // resource, and how often tables were published.
+//
+// On real Dataverse a publish takes seconds, so resources of one apply
+// overlap and share publish rounds; the publish-latency=300ms run makes the
+// emulator's PublishXml that slow to show it.
 func BenchmarkConnectorSchema(b *testing.B) {
+	for _, ms := range []int{0, 300} {
+		b.Run(fmt.Sprintf("publish-latency=%dms", ms), func(b *testing.B) {
+			if ms > 0 {
+				emu.Faults().Set("dataverse", &core.Faults{LatencyMS: ms, RoutePrefixes: []string{"/api/data/v9.2/PublishXml"}})
+				defer emu.Faults().Set("dataverse", nil)
+			}
+			benchmarkConnectorSchema(b, fmt.Sprintf("lat%d", ms))
+		})
+	}
+}
+
+// benchmarkConnectorSchema applies the module with publisher prefixes tag0,
+// tag1, … so that no run collides with an earlier one's tables.
+func benchmarkConnectorSchema(b *testing.B, tag string) {
 	module, _ := filepath.Abs("../../examples/modules/cosell-connector-schema")
 	var applyCalls, applyWrites, publishes, planCalls, resources int
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dir := workspace(b, fmt.Sprintf(`module "schema" {
   source = %q
-  prefix = "bch%d"
+  prefix = "%s%d"
 }
-`, module, i))
+`, module, tag, i))
 		tf(b, dir, "get", "-no-color") // modules only: providers come from dev_overrides
 		emu.Metrics().Reset()
 		publishBefore := emu.Dataverse().PublishCount()

@@ -58,6 +58,7 @@ type Client struct {
 	org  string // https://org.crm.dynamics.com, no trailing slash
 	api  string // org + APIPath
 	opts Options
+	pub  *Publisher // coalesces this organization's publishes (Publish)
 }
 
 // New returns a client for orgURL (e.g. https://contoso.crm.dynamics.com).
@@ -68,6 +69,7 @@ func New(d Doer, orgURL string, opts ...Options) *Client {
 	if len(opts) > 0 {
 		c.opts = opts[0]
 	}
+	c.pub = NewPublisher(c.PublishXml)
 	return c
 }
 

@@ -89,6 +89,17 @@ package dataverse
 //     <importexportxml><entities><entity>t</entity>…</entities></importexportxml>
 //     (widely used, [P]); PublishAllXml is sent an empty JSON object; 200 and
 //     204 both count as success.
+//
+// 15. Group-committed publishing (Client.Publish): one PublishXml naming
+//     several tables is assumed to publish each of them exactly as separate
+//     calls would, and to cost about as much as publishing one, so the
+//     tables of callers that wait at the same time are published in one
+//     call. A failure of that call is every caller's failure (Dataverse
+//     reports one outcome for the whole ParameterXml). Rounds do not take the
+//     provider's table locks: a metadata write to a table may run while that
+//     table is being published; Dataverse publishes what it has committed
+//     when the publish starts, which is why a caller only counts a round
+//     that started after it asked.
 
 // Dataverse error codes the client recognises.
 const (

@@ -6,8 +6,10 @@ import (
 )
 
 // locks serialises, inside the provider process, operations that Terraform
-// runs in parallel but the API cannot: metadata writes and publishing of
-// one table, or "check then create" of a row that must be unique.
+// runs in parallel but the API cannot: metadata writes to one table (their
+// publish is made after the lock is released, through the Dataverse
+// client's group commit), or "check then create" of a row that must be
+// unique.
 var locks sync.Map // key → *sync.Mutex
 
 // Lock locks every key, in a fixed order so that two callers sharing keys

@@ -85,9 +85,6 @@ func (r *fieldResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if api == nil {
 		return
 	}
-	unlock := lockTables(tablesOf(plan)...)
-	defer unlock()
-
 	written, diags := create(ctx, api, plan)
 	resp.Diagnostics.Append(diags...)
 	if !written {
@@ -155,9 +152,6 @@ func (r *fieldResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if api == nil {
 		return
 	}
-	unlock := lockTables(tablesOf(plan)...)
-	defer unlock()
-
 	failed := update(ctx, api, state, plan)
 	resp.Diagnostics.Append(failed...)
 	prior := plan
@@ -194,8 +188,6 @@ func (r *fieldResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if api == nil {
 		return
 	}
-	unlock := lockTables(tablesOf(state)...)
-	defer unlock()
 	resp.Diagnostics.Append(remove(ctx, api, state)...)
 }
 

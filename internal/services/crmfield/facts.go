@@ -61,8 +61,12 @@ package crmfield
 //
 //  9. Metadata writes on one table are serialised inside the provider process
 //     (one mutex per table logical name): Dataverse runs one customization
-//     and publish per table at a time, and Terraform creates sibling columns in
-//     parallel.
+//     per table at a time, and Terraform creates sibling columns in parallel.
+//     The publish that follows is made after the mutex is released, through
+//     the client's group commit (dataverse facts.go §15): columns of one
+//     table written at the same time share one PublishXml, and each
+//     operation still returns only after a publish that started after its
+//     write has covered its tables.
 //
 // 10. Attribute schema names are at most 50 characters (the brief); relationship
 //     schema names at most 100 [U].

@@ -3,13 +3,13 @@ package crmfield
 import (
 	"context"
 	"fmt"
-	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // metadataAPI is the part of *dataverse.Client this resource uses.
@@ -26,6 +26,8 @@ type metadataAPI interface {
 	UpdateOptionValue(ctx context.Context, ref dataverse.OptionSetRef, value int, label dataverse.Label, mergeLabels bool, solution string) error
 	DeleteOptionValue(ctx context.Context, ref dataverse.OptionSetRef, value int, solution string) error
 	PublishXml(ctx context.Context, tables ...string) error
+	// Publish is PublishXml shared with concurrent callers (group commit).
+	Publish(ctx context.Context, tables ...string) error
 }
 
 var _ metadataAPI = (*dataverse.Client)(nil)
@@ -95,9 +97,12 @@ func readRemote(ctx context.Context, api metadataAPI, table, logicalName string,
 }
 
 // create writes the column (before any write, a lookup's target table must
-// exist) and publishes. written reports whether the column was created, so
-// the caller can keep it in state when a later step fails.
+// exist) under the table lock, then publishes. written reports whether the
+// column was created, so the caller can keep it in state when a later step
+// fails.
 func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, diags diag.Diagnostics) {
+	unlock := writeLock(m)
+	defer unlock()
 	table := m.Table.ValueString()
 	id := fieldID(table, m.LogicalName.ValueString())
 	summary := "Error creating CRM field " + id
@@ -130,7 +135,8 @@ func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, d
 			return false, diags
 		}
 	}
-	if err := api.PublishXml(ctx, tablesOf(m)...); err != nil {
+	unlock()
+	if err := api.Publish(ctx, tablesOf(m)...); err != nil {
 		diags.AddError("Error publishing CRM field "+id,
 			"The column was created but publishing the table failed: "+err.Error()+". Run apply again: the column is marked for re-creation.")
 	}
@@ -138,8 +144,10 @@ func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, d
 }
 
 // update applies the in-place changes from state to plan (facts.go §4–§5)
-// and publishes.
+// under the table lock, then publishes.
 func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.Diagnostics {
+	unlock := writeLock(plan)
+	defer unlock()
 	var diags diag.Diagnostics
 	table, logical := state.Table.ValueString(), state.LogicalName.ValueString()
 	summary := "Error updating CRM field " + fieldID(table, logical)
@@ -202,7 +210,8 @@ func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.D
 			return fail(fmt.Sprintf("removing option %d (%s)", o.Value, o.Label), err)
 		}
 	}
-	if err := api.PublishXml(ctx, tablesOf(plan)...); err != nil {
+	unlock()
+	if err := api.Publish(ctx, tablesOf(plan)...); err != nil {
 		return fail("publishing", err)
 	}
 	return diags
@@ -250,9 +259,11 @@ func diffOptions(before, after []option) (added, relabelled, removed []option) {
 	return added, relabelled, removed
 }
 
-// remove deletes the column (a lookup through its relationship) and
-// publishes. A column already gone is not an error.
+// remove deletes the column (a lookup through its relationship) under the
+// table lock, then publishes. A column already gone is not an error.
 func remove(ctx context.Context, api metadataAPI, m fieldModel) diag.Diagnostics {
+	unlock := writeLock(m)
+	defer unlock()
 	var diags diag.Diagnostics
 	table, logical := m.Table.ValueString(), m.LogicalName.ValueString()
 	summary := "Error deleting CRM field " + fieldID(table, logical)
@@ -283,7 +294,14 @@ func remove(ctx context.Context, api metadataAPI, m fieldModel) diag.Diagnostics
 		diags.AddError(summary, err.Error())
 		return diags
 	}
-	if err := api.PublishXml(ctx, tablesOf(m)...); err != nil && !dataverse.IsNotFound(err) {
+	unlock()
+	err := api.Publish(ctx, tablesOf(m)...)
+	if dataverse.IsNotFound(err) {
+		// A table that is gone is not an error, but a shared round may
+		// have failed on another caller's table: publish ours alone.
+		err = api.PublishXml(ctx, tablesOf(m)...)
+	}
+	if err != nil && !dataverse.IsNotFound(err) {
 		diags.AddError("Error publishing after deleting CRM field "+fieldID(table, logical), err.Error())
 	}
 	return diags

@@ -88,6 +88,12 @@ func (f *fakeAPI) PublishXml(_ context.Context, tables ...string) error {
 	return nil
 }
 
+// Publish stands for the group-committed publish: a caller alone in its
+// round is published by exactly one PublishXml of its own tables.
+func (f *fakeAPI) Publish(ctx context.Context, tables ...string) error {
+	return f.PublishXml(ctx, tables...)
+}
+
 func assertCalls(t *testing.T, f *fakeAPI, want ...string) {
 	t.Helper()
 	if strings.Join(f.calls, "\n") != strings.Join(want, "\n") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -178,8 +179,10 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	defer cancel()
 	logical := strings.ToLower(plan.SchemaName.ValueString())
-	// Columns of this table (cosell_crm_field) write and publish under the same lock.
-	defer framework.Lock(framework.TableLockKey(logical))()
+	// Columns of this table (cosell_crm_field) write under the same lock;
+	// publishing comes after it is released, shared with them (facts.go §3).
+	unlock := sync.OnceFunc(framework.Lock(framework.TableLockKey(logical)))
+	defer unlock()
 	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
@@ -197,7 +200,8 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	// The table exists from here on: record it even if publishing or the
 	// read-back fails, so Terraform does not lose track of it.
 	plan.ID = types.StringValue(logical)
-	publishErr := dv.PublishXml(ctx, logical)
+	unlock()
+	publishErr := dv.Publish(ctx, logical)
 	found, err := readTable(ctx, dv, logical, &plan)
 	switch {
 	case err != nil:
@@ -257,7 +261,8 @@ func (r *crmTableResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	defer cancel()
 	logical := state.ID.ValueString()
-	defer framework.Lock(framework.TableLockKey(logical))()
+	unlock := sync.OnceFunc(framework.Lock(framework.TableLockKey(logical)))
+	defer unlock()
 	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
@@ -290,8 +295,9 @@ func (r *crmTableResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 		changed = true
 	}
+	unlock()
 	if changed {
-		if err := dv.PublishXml(ctx, logical); err != nil {
+		if err := dv.Publish(ctx, logical); err != nil {
 			framework.AddAPIError(&resp.Diagnostics, "publishing", object(logical), err)
 			return
 		}

@@ -14,7 +14,11 @@ import "time"
 //     table's publisher prefix (both belong to one solution publisher).
 //  3. Customisations are published (PublishXml of the table) after create and
 //     after update. Delete is not followed by a publish: the table is gone and
-//     PublishXml would name a table that no longer exists.
+//     PublishXml would name a table that no longer exists. The metadata write
+//     holds the table's lock (shared with cosell_crm_field); the publish is
+//     made after the lock is released, through the client's group commit
+//     (dataverse facts.go §15), so it may share one PublishXml with columns
+//     of the table written at the same time.
 //  4. "ownership" maps user ↔ UserOwned and organization ↔ OrganizationOwned.
 //     An imported table with another OwnershipType (TeamOwned, …) is shown
 //     with that raw value, so a configuration naming user/organization plans
