@@ -29,8 +29,8 @@ func warnIfNotConnected(diags *diag.Diagnostics, info connectorInfo, m *connecti
 	} else {
 		detail = fmt.Sprintf("Power Platform reports status %s for connection %s. %s connections sign in with OAuth user consent, which "+
 			"Terraform cannot give. Open the connection in Power Automate (make.powerautomate.com → your environment → Data → Connections), "+
-			"choose \"Fix connection\" and sign in as %s; then run terraform apply again to refresh the status. Until then, flows that use "+
-			"this connection cannot be turned on.", why, m.Name.ValueString(), info.Title, info.SignInAs)
+			"choose \"Fix connection\" and sign in as %s; then run terraform apply again to refresh the status. Until then, the "+
+			"connector's flows that use this connection fail when they run.", why, m.Name.ValueString(), info.Title, info.SignInAs)
 	}
 	diags.AddWarning(summary, detail)
 }
