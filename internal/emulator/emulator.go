@@ -43,6 +43,10 @@ type Options struct {
 	Seed uint64
 	// Logf receives diagnostic lines (token grants, TLS handshake errors).
 	Logf func(format string, args ...any)
+	// PortBase, when set, binds the services to fixed ports PortBase,
+	// PortBase+1, … in ServiceNames order, so an env.sh stays valid across
+	// restarts; 0 picks free ports.
+	PortBase int
 }
 
 // Emulator is a running fake cloud.
@@ -102,8 +106,12 @@ func Start(opts Options) (*Emulator, error) {
 	}
 
 	listeners := map[string]net.Listener{}
-	for _, name := range ServiceNames {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	for i, name := range ServiceNames {
+		addr := "127.0.0.1:0"
+		if opts.PortBase > 0 {
+			addr = fmt.Sprintf("127.0.0.1:%d", opts.PortBase+i)
+		}
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			for _, l := range listeners {
 				_ = l.Close()

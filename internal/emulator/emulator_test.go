@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -295,4 +297,27 @@ func TestAdminAPIEditsDataverseRows(t *testing.T) {
 	if resp, _ := call(t, e, http.MethodDelete, ep.DataverseURL+"/_emulator/dataverse/environmentvariabledefinitions/"+id, "", ""); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("second DELETE: %d, want 404", resp.StatusCode)
 	}
+}
+
+// With PortBase the services listen on fixed, consecutive ports.
+func TestFixedPorts(t *testing.T) {
+	for attempt := 0; attempt < 5; attempt++ {
+		base := 20000 + rand.IntN(30000)
+		e, err := Start(Options{PortBase: base})
+		if err != nil {
+			continue // a port of that range was taken; try another base
+		}
+		defer e.Close()
+		ep := e.Endpoints()
+		for i, u := range []string{ep.AuthorityHost, ep.ReferralsURL, ep.WebhooksURL, ep.DataverseURL, ep.PowerPlatformURL} {
+			if want := fmt.Sprintf("https://127.0.0.1:%d", base+i); u != want {
+				t.Errorf("service %d at %s, want %s", i, u, want)
+			}
+		}
+		if _, err := Start(Options{PortBase: base}); err == nil {
+			t.Error("a second emulator on the same fixed ports must fail to start")
+		}
+		return
+	}
+	t.Skip("no free range of five ports found")
 }

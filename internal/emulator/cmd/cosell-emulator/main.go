@@ -2,7 +2,7 @@
 // Partner Center, Dataverse, Power Platform) on loopback until interrupted,
 // and prints the environment that points the provider at it.
 //
-//	cosell-emulator [-scenario file.json] [-dir DIR] [-seed N] [-v]
+//	cosell-emulator [-scenario file.json] [-dir DIR] [-seed N] [-port-base N] [-v]
 //	. DIR/env.sh    # in another shell: COSELL_* variables and SSL_CERT_FILE
 package main
 
@@ -34,6 +34,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".cosell-emulator", "directory for emulator-ca.pem and env.sh")
 	seed := fs.Uint64("seed", 0, "fault-injection seed (0: the scenario's)")
 	verbose := fs.Bool("v", false, "log token grants and TLS errors to stderr")
+	portBase := fs.Int("port-base", 0, "listen on fixed ports port-base … port-base+4 (entra, referrals, webhooks, dataverse, power platform); 0: free ports")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := emulator.Options{ScenarioFile: *scenario, Dir: absDir, Seed: *seed}
+	opts := emulator.Options{ScenarioFile: *scenario, Dir: absDir, Seed: *seed, PortBase: *portBase}
 	if *verbose {
 		logger := log.New(stderr, "", log.LstdFlags)
 		opts.Logf = logger.Printf
