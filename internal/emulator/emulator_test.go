@@ -321,3 +321,25 @@ func TestFixedPorts(t *testing.T) {
 	}
 	t.Skip("no free range of five ports found")
 }
+
+// The scenario shipped in examples/emulator loads over the defaults.
+func TestExampleThrottledScenario(t *testing.T) {
+	sc, err := LoadScenario("../../examples/emulator/throttled.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.PartnerCenter.PageSize != 2 || sc.Dataverse.Limits.Requests != 300 || sc.Faults["dataverse"].ErrorRates[429] != 0.2 {
+		t.Errorf("scenario not applied: page size %d, limits %+v, faults %+v", sc.PartnerCenter.PageSize, sc.Dataverse.Limits, sc.Faults["dataverse"])
+	}
+	if len(sc.PartnerCenter.Referrals) == 0 || len(sc.Dataverse.Records["workflows"]) == 0 {
+		t.Error("the defaults the file does not mention must stay")
+	}
+	e, err := Start(Options{Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if f := e.Faults().Get(ServiceDataverse); f == nil || f.RetryAfterSeconds != 1 {
+		t.Errorf("faults not live: %+v", f)
+	}
+}
