@@ -10,7 +10,8 @@ rm -rf "$work"; mkdir -p "$work/config"
 
 echo "==> building the emulator"
 go build -o "$work/cosell-emulator" ./internal/emulator/cmd/cosell-emulator
-"$work/cosell-emulator" -dir "$work" > "$work/emulator.log" 2>&1 &
+# DEMO_SCENARIO=examples/emulator/throttled.json runs the same demo under throttling.
+"$work/cosell-emulator" -dir "$work" ${DEMO_SCENARIO:+-scenario "$root/$DEMO_SCENARIO"} > "$work/emulator.log" 2>&1 &
 emu_pid=$!
 trap 'kill $emu_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$work/env.sh" ] && break; sleep 0.1; done
