@@ -107,5 +107,5 @@ func tf(b *testing.B, dir string, args ...string) string {
 }
 
 // calls returns the requests the emulator counted for a service and method
-// ("" = all), excluding token requests unless service is "entra".
+// ("" = every service or method; token requests count under "entra").
 func calls(service, method string) int { return emu.Metrics().Total(service, method) }
