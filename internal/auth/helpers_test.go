@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net/http"
+	"os"
+	"path/filepath"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
@@ -112,4 +114,24 @@ func selfSigned(t *testing.T) (*rsa.PrivateKey, *x509.Certificate, []byte) {
 		t.Fatal(err)
 	}
 	return key, cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// unwritableDir returns a folder this process cannot create files in: a
+// read-only folder, or (as root, whom permissions do not stop) a path under
+// a regular file.
+func unwritableDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if os.Geteuid() == 0 {
+		f := filepath.Join(dir, "not-a-folder")
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	ro := filepath.Join(dir, "read-only")
+	if err := os.Mkdir(ro, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	return ro
 }
