@@ -23,14 +23,14 @@ type EntraError struct {
 	ClientID, Audience string
 	// Flow is the kind of credential the request used: "client secret",
 	// "certificate", "federated token", "refresh token" or "password".
-	Flow string
-	StatusCode         int
-	Code               string // OAuth error: invalid_client, invalid_grant, ...
-	Description        string // "AADSTS7000215: Invalid client secret provided. ..."
-	TraceID            string
-	CorrelationID      string
-	Hint               string // what to do about it, when known
-	Err                error  // what MSAL returned
+	Flow          string
+	StatusCode    int
+	Code          string // OAuth error: invalid_client, invalid_grant, ...
+	Description   string // "AADSTS7000215: Invalid client secret provided. ..."
+	TraceID       string
+	CorrelationID string
+	Hint          string // what to do about it, when known
+	Err           error  // what MSAL returned
 }
 
 func (e *EntraError) Error() string {

@@ -33,7 +33,7 @@ type refreshSource struct {
 	// mu serializes redemptions: a refresh token is single-use once Entra
 	// rotates it, so two goroutines must not redeem the same one.
 	mu        sync.Mutex
-	started   bool          // candidates chosen (under the file lock)
+	started   bool // candidates chosen (under the file lock)
 	account   public.Account
 	current   rtCandidate   // the token seeded now
 	pending   []rtCandidate // fallbacks if the current one is refused

@@ -388,8 +388,10 @@ func TestBrokenUserCredentialDoesNotStopAppAPIs(t *testing.T) {
 		"revoked refresh token": func(c *Config) { c.RefreshToken = "revoked-or-unknown" },
 		"lone username":         func(c *Config) { c.Username = entra.DefaultUsername },
 		"MFA user's password":   func(c *Config) { c.Username, c.Password = entra.DefaultUsername, entra.DefaultPassword },
-		"unwritable cache":      func(c *Config) { c.RefreshToken, c.TokenCacheFile = entra.DefaultRefreshToken, filepath.Join(readOnly, "cache.json") },
-		"cache is a folder":     func(c *Config) { c.RefreshToken, c.TokenCacheFile = entra.DefaultRefreshToken, t.TempDir() },
+		"unwritable cache": func(c *Config) {
+			c.RefreshToken, c.TokenCacheFile = entra.DefaultRefreshToken, filepath.Join(readOnly, "cache.json")
+		},
+		"cache is a folder": func(c *Config) { c.RefreshToken, c.TokenCacheFile = entra.DefaultRefreshToken, t.TempDir() },
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := e.config()
