@@ -70,7 +70,7 @@ func providerSchema() schema.Schema {
 				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot(attrUsername))},
 			},
 			attrDataverseURL: schema.StringAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "URL of the Dynamics 365 / Dataverse organisation, e.g. `https://contoso.crm.dynamics.com`: https and the host only. " +
 					"The Web API address shown under Developer resources (`…/api/data/v9.2`) is accepted too; the path is removed. " + envDoc(attrDataverseURL),
 			},
