@@ -120,7 +120,7 @@ func (c *Client) Dataverse(context.Context) (*dataverse.Client, error) {
 	}
 	if c.dataverse == nil {
 		// Dataverse's token audience is the organisation URL itself.
-		c.dataverse = dataverse.New(c.transport(auth.APIDataverse, c.cfg.DataverseURL), c.cfg.DataverseURL,
+		c.dataverse = dataverse.New(dataverseDoer{next: c.transport(auth.APIDataverse, c.cfg.DataverseURL), c: c}, c.cfg.DataverseURL,
 			dataverse.Options{MarkRetrySafe: transport.MarkRetrySafe})
 	}
 	return c.dataverse, nil
