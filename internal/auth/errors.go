@@ -211,7 +211,7 @@ var entraHints = []entraHint{
 			": add the API's delegated permission (for Partner Center, Microsoft Partner → user_impersonation) to the app registration, grant admin consent, then repeat the Secure Application Model consent and set " + Hint(AttrRefreshToken)
 	}},
 	{codes: []string{"AADSTS65001"}, hint: func(r tokenRequest) string {
-		return "App registration " + r.cfg.ClientID + " lacks consent for " + r.audience + ": grant admin consent for the API's permissions on the app registration (API permissions → Grant admin consent)"
+		return "App registration " + r.cfg.ClientID + " (" + Hint(AttrClientID) + ") lacks consent for " + r.audience + ": grant admin consent for the API's permissions on the app registration (API permissions → Grant admin consent)"
 	}},
 	{codes: []string{"AADSTS70011"}, hint: func(r tokenRequest) string {
 		return "The scope " + strings.Join(scopeFor(r.audience), " ") + " is not valid: check " + audienceHint(r.rule)
