@@ -414,3 +414,50 @@ func TestBrokenUserCredentialDoesNotStopAppAPIs(t *testing.T) {
 		})
 	}
 }
+
+// Two provider processes sharing one token_cache_file (two Credentials with
+// their own MSAL caches stand for them): each redemption re-reads the file
+// under its lock, so a process whose token was rotated by the other takes
+// the newer one instead of presenting a revoked token.
+func TestSharedCacheFileFollowsRotationByAnotherProcess(t *testing.T) {
+	e := newEmu(t, nil) // single-use rotation
+	path := filepath.Join(t.TempDir(), "tok.json")
+	a, b := mustNew(t, samConfig(e, path)), mustNew(t, samConfig(e, path))
+	steps := []struct {
+		c   *Credentials
+		aud string
+	}{{a, AudienceReferrals}, {b, AudienceReferrals}, {a, AudienceWebhooks}, {b, AudiencePowerPlatform}, {a, AudiencePowerPlatform}}
+	for i, s := range steps {
+		if _, err := s.c.UserToken(ctx, s.aud); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	if r := e.svc.Rejected(entra.GrantRefreshToken); r != 0 {
+		t.Fatalf("%d refused refresh grants", r)
+	}
+	if !e.svc.RefreshTokenValid(readCacheFile(t, path).RefreshToken) {
+		t.Fatal("the file does not hold the live end of the chain")
+	}
+}
+
+// An unwritable token_cache_file is found before the refresh token is
+// redeemed: the chain stays intact and the error says what to change.
+func TestUnwritableCacheFileStopsBeforeRedeeming(t *testing.T) {
+	e := newEmu(t, nil)
+	path := filepath.Join(unwritableDir(t), "tok.json")
+	_, err := mustNew(t, samConfig(e, path)).UserToken(ctx, AudienceReferrals)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"token_cache_file (COSELL_TOKEN_CACHE_FILE) " + path + " cannot be written", "has not redeemed the refresh token", "point token_cache_file at a file in a writable folder"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
+	}
+	if n := e.svc.Issued(entra.GrantRefreshToken) + e.svc.Rejected(entra.GrantRefreshToken); n != 0 {
+		t.Fatalf("%d refresh grants before the check", n)
+	}
+	if !e.svc.RefreshTokenValid(entra.DefaultRefreshToken) {
+		t.Fatal("the configured refresh token was spent")
+	}
+}
