@@ -75,7 +75,9 @@ func TestEntraErrorsNameTheCredentialUsed(t *testing.T) {
 			[]string{"(password): AADSTS50126", "Check username (COSELL_USERNAME) and password (COSELL_PASSWORD)"}},
 		{"unknown user", func(c *Config) { c.Username, c.Password = "ghost@contoso.example", "pw" }, APIReferrals,
 			[]string{"(password): AADSTS50034", "The user in username (COSELL_USERNAME) does not exist in tenant " + entra.DefaultTenantID, "tenant_id (COSELL_TENANT_ID"}},
-		{"unknown tenant", func(c *Config) { c.TenantID, c.ClientSecret = "99999999-0000-4000-8000-000000000000", entra.DefaultClientSecret }, APIDataverse,
+		{"unknown tenant", func(c *Config) {
+			c.TenantID, c.ClientSecret = "99999999-0000-4000-8000-000000000000", entra.DefaultClientSecret
+		}, APIDataverse,
 			[]string{"(client secret): AADSTS90002", "check tenant_id (COSELL_TENANT_ID or ARM_TENANT_ID)"}},
 		{"unknown client", func(c *Config) { c.ClientID, c.ClientSecret = "99999999-0000-4000-8000-00000000ffff", "s" }, APIDataverse,
 			[]string{"AADSTS700016", "check client_id (COSELL_CLIENT_ID or ARM_CLIENT_ID) and tenant_id (COSELL_TENANT_ID or ARM_TENANT_ID)"}},

@@ -44,7 +44,7 @@ func clientFor(t *testing.T, idp *emulator.Emulator, dataverseURL, clientID, sec
 	t.Helper()
 	ep := idp.Endpoints()
 	c, err := New(Config{
-		Auth: auth.Config{TenantID: ep.TenantID, ClientID: clientID, ClientSecret: secret, AuthorityHost: ep.AuthorityHost, HTTPClient: hc},
+		Auth:         auth.Config{TenantID: ep.TenantID, ClientID: clientID, ClientSecret: secret, AuthorityHost: ep.AuthorityHost, HTTPClient: hc},
 		DataverseURL: dataverseURL, MaxRetries: 1,
 		Hints: map[string]string{"dataverse_url": "dataverse_url (COSELL_DATAVERSE_URL)", "tenant_id": "tenant_id (COSELL_TENANT_ID or ARM_TENANT_ID)",
 			"client_id": "client_id (COSELL_CLIENT_ID or ARM_CLIENT_ID)"},
