@@ -9,8 +9,6 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -114,24 +112,4 @@ func selfSigned(t *testing.T) (*rsa.PrivateKey, *x509.Certificate, []byte) {
 		t.Fatal(err)
 	}
 	return key, cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-}
-
-// unwritableDir returns a folder this process cannot create files in: a
-// read-only folder, or (as root, whom permissions do not stop) a path under
-// a regular file.
-func unwritableDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if os.Geteuid() == 0 {
-		f := filepath.Join(dir, "not-a-folder")
-		if err := os.WriteFile(f, nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	ro := filepath.Join(dir, "read-only")
-	if err := os.Mkdir(ro, 0o500); err != nil {
-		t.Fatal(err)
-	}
-	return ro
 }

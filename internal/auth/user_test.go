@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/testdirs"
 )
 
 func readCacheFile(t *testing.T, path string) tokenFileItem {
@@ -383,7 +384,7 @@ func TestTokenRule(t *testing.T) {
 // no user grant is even attempted.
 func TestBrokenUserCredentialDoesNotStopAppAPIs(t *testing.T) {
 	e := newEmu(t, func(sc *entra.Scenario) { sc.Users[0].MFA = true })
-	readOnly := unwritableDir(t)
+	readOnly := testdirs.Unwritable(t)
 	for name, edit := range map[string]func(*Config){
 		"revoked refresh token": func(c *Config) { c.RefreshToken = "revoked-or-unknown" },
 		"lone username":         func(c *Config) { c.Username = entra.DefaultUsername },
@@ -444,7 +445,7 @@ func TestSharedCacheFileFollowsRotationByAnotherProcess(t *testing.T) {
 // redeemed: the chain stays intact and the error says what to change.
 func TestUnwritableCacheFileStopsBeforeRedeeming(t *testing.T) {
 	e := newEmu(t, nil)
-	path := filepath.Join(unwritableDir(t), "tok.json")
+	path := filepath.Join(testdirs.Unwritable(t), "tok.json")
 	_, err := mustNew(t, samConfig(e, path)).UserToken(ctx, AudienceReferrals)
 	if err == nil {
 		t.Fatal("no error")

@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/cosell-labs/terraform-provider-cosell/internal/acctest"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/testdirs"
 )
 
 // Configurations that call no Referrals API: one manages a Dataverse
@@ -45,26 +45,6 @@ func userGrants(emu *emulator.Emulator) int {
 	return en.Issued(entra.GrantRefreshToken) + en.Rejected(entra.GrantRefreshToken) + en.Issued(entra.GrantPassword) + en.Rejected(entra.GrantPassword)
 }
 
-// unwritableDir is a folder the provider cannot create files in: a
-// read-only folder, or (as root, whom permissions do not stop) a path under
-// a regular file.
-func unwritableDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if os.Geteuid() == 0 {
-		f := filepath.Join(dir, "not-a-folder")
-		if err := os.WriteFile(f, nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	ro := filepath.Join(dir, "read-only")
-	if err := os.Mkdir(ro, 0o500); err != nil {
-		t.Fatal(err)
-	}
-	return ro
-}
-
 // The token rule (auth.TokenRules): a broken user credential in the
 // environment never stops a workspace that does not call Referrals, which
 // applies and re-plans with no user token request at all.
@@ -78,7 +58,7 @@ func TestAccProvider_brokenUserCredentialDoesNotStopAppAPIs(t *testing.T) {
 		"revoked refresh token":  {"COSELL_REFRESH_TOKEN": revoked},
 		"lone username":          {"COSELL_REFRESH_TOKEN": "", "COSELL_USERNAME": entra.DefaultUsername, "COSELL_PASSWORD": ""},
 		"MFA user's password":    {"COSELL_REFRESH_TOKEN": "", "COSELL_USERNAME": "mfa@contoso.example", "COSELL_PASSWORD": "mfa-password"},
-		"unwritable token cache": {"COSELL_TOKEN_CACHE_FILE": filepath.Join(unwritableDir(t), "cache.json")},
+		"unwritable token cache": {"COSELL_TOKEN_CACHE_FILE": filepath.Join(testdirs.Unwritable(t), "cache.json")},
 	}
 	for cred, env := range broken {
 		for name, config := range appOnlyConfigs {
