@@ -11,12 +11,6 @@ import (
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 )
 
-const (
-	flowApp     = "client credentials"
-	flowRefresh = "refresh token"
-	flowROPC    = "username/password"
-)
-
 // appCredential builds the MSAL credential of the app: certificate, else
 // secret, else federated assertion (see choices.go for the order).
 func appCredential(cfg Config) (confidential.Credential, error) {
@@ -24,11 +18,11 @@ func appCredential(cfg Config) (confidential.Credential, error) {
 	case len(cfg.ClientCertificate) > 0:
 		certs, key, err := parseCertificate(cfg.ClientCertificate, cfg.ClientCertificatePassword)
 		if err != nil {
-			return confidential.Credential{}, fmt.Errorf("%s: %w", Hint(AttrClientCertificate), err)
+			return confidential.Credential{}, fmt.Errorf("%s: %w", certificateWhere(cfg), err)
 		}
 		cred, err := confidential.NewCredFromCert(certs, key)
 		if err != nil {
-			return confidential.Credential{}, fmt.Errorf("%s: %w", Hint(AttrClientCertificate), err)
+			return confidential.Credential{}, fmt.Errorf("%s: %w", certificateWhere(cfg), err)
 		}
 		return cred, nil
 	case cfg.ClientSecret != "":
@@ -53,6 +47,20 @@ func appCredential(cfg Config) (confidential.Credential, error) {
 		}), nil
 	}
 	return confidential.Credential{}, ErrNoAppCredential
+}
+
+// certificateWhere names the certificate attribute used (and its file).
+func certificateWhere(cfg Config) string {
+	if cfg.ClientCertificatePath != "" {
+		return Hint(AttrClientCertificatePath) + " " + cfg.ClientCertificatePath
+	}
+	return Hint(AttrClientCertificate)
+}
+
+// appRequest describes an app token request for error messages.
+func (c *Credentials) appRequest(r TokenRule, audience string) tokenRequest {
+	kind, attr := c.cfg.appCredentialUsed()
+	return tokenRequest{cfg: c.cfg, rule: r, audience: audience, kind: kind, attr: attr}
 }
 
 func newConfidential(c *Credentials, opts ...confidential.Option) (confidential.Client, error) {
@@ -88,7 +96,7 @@ func newAppSource(c *Credentials) (*appSource, error) {
 	return &appSource{c: c, client: cl}, nil
 }
 
-func (a *appSource) token(ctx context.Context, audience string) (string, error) {
+func (a *appSource) token(ctx context.Context, r TokenRule, audience string) (string, error) {
 	// One request per audience at a time: parallel Terraform operations
 	// starting together would otherwise all miss the cache and each fetch.
 	defer a.locks.lock(strings.ToLower(audience))()
@@ -96,7 +104,7 @@ func (a *appSource) token(ctx context.Context, audience string) (string, error) 
 		return a.client.AcquireTokenByCredential(ctx, scopeFor(audience))
 	})
 	if err != nil {
-		return "", entraError(err, a.c.cfg.ClientID, audience, flowApp)
+		return "", entraError(err, a.c.appRequest(r, audience))
 	}
 	if res.AccessToken == "" {
 		return "", errors.New("Entra ID returned no access token")

@@ -221,7 +221,7 @@ func TestWrongSecretIsClear(t *testing.T) {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
-	want := "authenticating to Entra ID as client " + entra.DefaultClientID + " for " + AudienceReferrals + " (client credentials): AADSTS7000215: Invalid client secret provided."
+	want := "authenticating to Entra ID as client " + entra.DefaultClientID + " for " + AudienceReferrals + " (client secret): AADSTS7000215: Invalid client secret provided."
 	if !strings.HasPrefix(msg, want) {
 		t.Fatalf("message\n%s\ndoes not start with\n%s", msg, want)
 	}
@@ -247,7 +247,7 @@ func TestUnknownTenantIsClear(t *testing.T) {
 	cfg.TenantID = "99999999-0000-4000-8000-000000000000"
 	cfg.ClientSecret = entra.DefaultClientSecret
 	_, err := mustNew(t, cfg).AppToken(ctx, AudienceWebhooks)
-	if err == nil || !strings.Contains(err.Error(), "AADSTS90002") || !strings.Contains(err.Error(), "Check tenant_id (COSELL_TENANT_ID or ARM_TENANT_ID)") {
+	if err == nil || !strings.Contains(err.Error(), "AADSTS90002") || !strings.Contains(err.Error(), "check tenant_id (COSELL_TENANT_ID or ARM_TENANT_ID)") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -42,7 +42,14 @@ package auth
 //     the file. If the preferred token is refused (invalid_grant) the other
 //     is tried once. A failure to save the rotated token is an error, not a
 //     warning: with rotation the next run would otherwise start from a
-//     revoked token. Several processes sharing one file: last writer wins.
+//     revoked token. Before any redemption the file's folder is proved
+//     writable (a probe file), so an unwritable cache stops the run with
+//     the chain intact. Several processes sharing one file: each redemption
+//     holds an exclusive github.com/gofrs/flock lock on "<file>.lock",
+//     re-reads the file (adopting a newer token of the same lineage, i.e.
+//     the same configured-token fingerprint), redeems, saves, unlocks. The
+//     file is only read, not locked, when the provider is configured: an
+//     unreadable file concerns user tokens only.
 //  8. Refresh tokens are redeemed one at a time per Credentials (a rotated
 //     token is single-use); app-only tokens one at a time per audience, so
 //     parallel operations do not each fetch one.
@@ -55,5 +62,18 @@ package auth
 //     given raw or base64-encoded. Encrypted PEM keys are refused by MSAL.
 // 11. Errors: MSAL's CallErr carries the token endpoint's answer; its
 //     error / error_description (without the trace tail), trace and
-//     correlation ids become one line, plus a hint for well-known AADSTS
-//     codes (MFA, bad secret, public client, revoked refresh token, tenant).
+//     correlation ids become one line, labelled with the credential kind
+//     used (client secret, certificate, federated token, refresh token,
+//     password), plus a hint from the one table entraHints (errors.go) that
+//     names the attribute actually used (client_certificate_path when the
+//     certificate came from a file, oidc_token_file_path, the cache file
+//     when the refused refresh token came from it). No hint tells the user
+//     to delete token_cache_file: a newly configured refresh token already
+//     wins over the file.
+// 12. The token rule (rules.go, TokenRules): Referrals take App+User tokens
+//     only; Webhooks the app token when an app credential is configured,
+//     else a user token (partner-center-api.md §3.1 documents both);
+//     Dataverse and Power Platform the app token only (the reference
+//     documents only client credentials and the application user; choice).
+//     A user credential is therefore never touched by a workspace that does
+//     not call Referrals.

@@ -10,8 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
 // DefaultAuthorityHost is Entra ID's public cloud login host.
@@ -34,6 +35,9 @@ type Config struct {
 	// raw or base64-encoded; the password is for PKCS#12.
 	ClientCertificate         []byte
 	ClientCertificatePassword string
+	// ClientCertificatePath is the file ClientCertificate was read from
+	// ("" when given inline): messages then name client_certificate_path.
+	ClientCertificatePath string
 	// OIDCToken / OIDCTokenFilePath: federated workload identity. The file
 	// is read again for every assertion because CI systems rotate it.
 	OIDCToken, OIDCTokenFilePath string
@@ -57,19 +61,62 @@ func (c Config) hasAppCredential() bool {
 
 func (c Config) hasROPC() bool { return c.Username != "" || c.Password != "" }
 
+// certificateAttr is the attribute the certificate came from.
+func (c Config) certificateAttr() string {
+	if c.ClientCertificatePath != "" {
+		return AttrClientCertificatePath
+	}
+	return AttrClientCertificate
+}
+
+// oidcAttr is the attribute the federated token comes from (the file wins).
+func (c Config) oidcAttr() string {
+	if c.OIDCTokenFilePath != "" {
+		return AttrOIDCTokenFilePath
+	}
+	return AttrOIDCToken
+}
+
+// Credential kinds, as error messages label the token request.
+const (
+	kindSecret      = "client secret"
+	kindCertificate = "certificate"
+	kindFederated   = "federated token"
+	kindRefresh     = "refresh token"
+	kindPassword    = "password"
+)
+
+// appCredentialUsed returns the kind and attribute of the application
+// credential the precedence picks (see choices.go §6); "" when none.
+func (c Config) appCredentialUsed() (kind, attr string) {
+	switch {
+	case len(c.ClientCertificate) > 0:
+		return kindCertificate, c.certificateAttr()
+	case c.ClientSecret != "":
+		return kindSecret, AttrClientSecret
+	case c.OIDCToken != "" || c.OIDCTokenFilePath != "":
+		return kindFederated, c.oidcAttr()
+	}
+	return "", ""
+}
+
 func (c Config) authority() (string, error) {
-	host := strings.TrimRight(strings.TrimSpace(c.AuthorityHost), "/")
+	host := strings.TrimSpace(c.AuthorityHost)
 	if host == "" {
 		host = DefaultAuthorityHost
 	}
-	u, err := url.Parse(host)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("%s %q is not a URL", Hint(AttrAuthorityHost), c.AuthorityHost)
+	norm, msg := AuthorityHostEndpoint.Normalize(host)
+	if msg != "" {
+		return "", fmt.Errorf("%s %s", Hint(AttrAuthorityHost), msg)
 	}
-	if u.Scheme != "https" {
-		return "", fmt.Errorf("%s must use https (MSAL accepts only https authorities), got %q", Hint(AttrAuthorityHost), c.AuthorityHost)
-	}
-	return host, nil
+	return norm, nil
+}
+
+// AuthorityHostEndpoint is how authority_host is parsed: MSAL accepts only
+// https authorities, and the provider appends "/<tenant_id>" itself.
+var AuthorityHostEndpoint = validate.Endpoint{
+	Example:  DefaultAuthorityHost,
+	PathHint: "the tenant goes in tenant_id; the provider builds the authority <authority_host>/<tenant_id> itself",
 }
 
 // Errors for missing configuration. Each names the attribute and its
@@ -84,10 +131,18 @@ var ErrNoAppCredential = errors.New("no application credential configured: set "
 	Hint(AttrClientSecret) + ", " + Hint(AttrClientCertificate) + " / " + Hint(AttrClientCertificatePath) + ", or " +
 	Hint(AttrOIDCToken) + " / " + Hint(AttrOIDCTokenFilePath))
 
+// noAppCredential explains that an API takes the app credential.
+func noAppCredential(r TokenRule) error {
+	if r.Name == "" {
+		return ErrNoAppCredential
+	}
+	return fmt.Errorf("the %s API takes the application credential only (%s): %w", r.Name, r.Source, ErrNoAppCredential)
+}
+
 // noUserCredential explains that an App+User token needs a user credential.
-func noUserCredential(audience string) error {
+func noUserCredential(r TokenRule, audience string) error {
 	what := "no user credential configured for " + audience + " (App+User token required)"
-	if sameAudience(audience, AudienceReferrals) {
+	if r.API == APIReferrals || sameAudience(audience, AudienceReferrals) {
 		what = "the Partner Center Referrals API accepts only App+User tokens"
 	}
 	return errors.New(what + ": set " + Hint(AttrRefreshToken) +

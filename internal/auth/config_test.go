@@ -39,7 +39,7 @@ func TestMissingCredentialMessages(t *testing.T) {
 	if err == nil || err.Error() != want || !errors.Is(err, ErrNoAppCredential) {
 		t.Fatalf("got  %v\nwant %s", err, want)
 	}
-	if _, err := c.Token(ctx, AudienceWebhooks, false); !errors.Is(err, ErrNoAppCredential) {
+	if _, err := c.Token(ctx, APIWebhooks, AudienceWebhooks); !errors.Is(err, ErrNoAppCredential) {
 		t.Fatalf("Token without credentials: %v", err)
 	}
 
@@ -48,7 +48,7 @@ func TestMissingCredentialMessages(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Fatalf("got  %v\nwant %s", err, want)
 	}
-	_, err = c.Token(ctx, AudienceWebhooks, true)
+	_, err = c.UserToken(ctx, AudienceWebhooks)
 	if err == nil || !strings.HasPrefix(err.Error(), "no user credential configured for https://api.partnercenter.microsoft.com (App+User token required): set refresh_token") {
 		t.Fatalf("got %v", err)
 	}
@@ -84,12 +84,20 @@ func TestAuthorityHost(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	w := strings.Join(mustNew(t, Config{ClientSecret: "s", ClientCertificate: []byte("x"), OIDCToken: "o", OIDCTokenFilePath: "/f"}).Warnings(), "\n")
 	for _, want := range []string{
-		"several application credentials are set (client_certificate, client_secret, oidc_token/oidc_token_file_path); client_certificate is used",
+		"several application credentials are set (client_certificate, client_secret, oidc_token_file_path); client_certificate is used",
 		"both oidc_token and oidc_token_file_path are set; the file is used",
 	} {
 		if !strings.Contains(w, want) {
 			t.Errorf("warnings %q lack %q", w, want)
 		}
+	}
+	w = strings.Join(mustNew(t, Config{ClientSecret: "s", ClientCertificate: []byte("x"), ClientCertificatePath: "/app.pfx"}).Warnings(), "\n")
+	if want := "several application credentials are set (client_certificate_path, client_secret); client_certificate_path is used"; !strings.Contains(w, want) {
+		t.Errorf("warnings %q lack %q", w, want)
+	}
+	w = strings.Join(mustNew(t, Config{Username: "u"}).Warnings(), "\n")
+	if want := "only one of username (COSELL_USERNAME) and password (COSELL_PASSWORD) is set"; !strings.HasPrefix(w, want) {
+		t.Errorf("warnings %q lack %q", w, want)
 	}
 	w = strings.Join(mustNew(t, Config{RefreshToken: "r", Username: "u", Password: "p"}).Warnings(), "\n")
 	if w != "refresh_token is set, so username and password are ignored" {
@@ -145,7 +153,10 @@ func TestTokenFileKeepsOtherEntriesAndRejectsGarbage(t *testing.T) {
 	if err := os.WriteFile(path, []byte("not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Config{TenantID: "t1", ClientID: "c", TokenCacheFile: path}); err == nil || !strings.Contains(err.Error(), "token_cache_file") {
+	// Garbage in the file concerns user tokens only: New accepts it and the
+	// first user token request reports it.
+	c := mustNew(t, Config{TenantID: "t1", ClientID: "c", TokenCacheFile: path})
+	if _, err := c.UserToken(ctx, AudienceReferrals); err == nil || !strings.Contains(err.Error(), "token_cache_file") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -20,6 +20,7 @@ type Credentials struct {
 	warnings  []string
 	saved     tokenFileItem // from TokenCacheFile
 	hasSaved  bool
+	savedErr  error // reading TokenCacheFile failed: reported by user tokens only
 
 	appOnce sync.Once
 	app     *appSource
@@ -31,7 +32,7 @@ type Credentials struct {
 }
 
 type userSource interface {
-	token(ctx context.Context, audience string) (string, error)
+	token(ctx context.Context, r TokenRule, audience string) (string, error)
 }
 
 // New prepares the credentials. It is cheap and demands no credential: a
@@ -55,11 +56,10 @@ func New(cfg Config) (*Credentials, error) {
 		c.authority = host + "/" + cfg.TenantID
 	}
 	if cfg.TokenCacheFile != "" && cfg.TenantID != "" && cfg.ClientID != "" {
-		it, ok, err := readTokenFile(cfg.TokenCacheFile, cfg.TenantID, cfg.ClientID)
-		if err != nil {
-			return nil, err
-		}
-		c.saved, c.hasSaved = it, ok
+		// An unreadable file concerns user tokens only: it must not stop a
+		// workspace whose APIs take app tokens, so it is reported by the
+		// first user token request.
+		c.saved, c.hasSaved, c.savedErr = readTokenFile(cfg.TokenCacheFile, cfg.TenantID, cfg.ClientID)
 		if tokenFileTooOpen(cfg.TokenCacheFile) {
 			c.warnings = append(c.warnings, fmt.Sprintf("%s %s can be read by other users: it holds a refresh token; restrict it with chmod 600", AttrTokenCacheFile, cfg.TokenCacheFile))
 		}
@@ -72,13 +72,13 @@ func configWarnings(cfg Config) []string {
 	var w []string
 	var set []string
 	if len(cfg.ClientCertificate) > 0 {
-		set = append(set, AttrClientCertificate)
+		set = append(set, cfg.certificateAttr())
 	}
 	if cfg.ClientSecret != "" {
 		set = append(set, AttrClientSecret)
 	}
 	if cfg.OIDCToken != "" || cfg.OIDCTokenFilePath != "" {
-		set = append(set, AttrOIDCToken+"/"+AttrOIDCTokenFilePath)
+		set = append(set, cfg.oidcAttr())
 	}
 	if len(set) > 1 {
 		w = append(w, fmt.Sprintf("several application credentials are set (%s); %s is used", strings.Join(set, ", "), set[0]))
@@ -87,6 +87,8 @@ func configWarnings(cfg Config) []string {
 		w = append(w, fmt.Sprintf("both %s and %s are set; the file is used (it is re-read for every assertion)", AttrOIDCToken, AttrOIDCTokenFilePath))
 	}
 	switch {
+	case cfg.RefreshToken == "" && (cfg.Username == "") != (cfg.Password == ""):
+		w = append(w, fmt.Sprintf("only one of %s and %s is set: username/password sign-in needs both, so the Referrals API (the only one that needs a user) would fail; the other APIs take the app credential and ignore it", Hint(AttrUsername), Hint(AttrPassword)))
 	case cfg.RefreshToken != "" && cfg.hasROPC():
 		w = append(w, fmt.Sprintf("%s is set, so %s and %s are ignored", AttrRefreshToken, AttrUsername, AttrPassword))
 	case cfg.hasROPC():
@@ -100,24 +102,30 @@ func (c *Credentials) Warnings() []string { return append([]string(nil), c.warni
 
 // HasUserCredential reports whether App+User tokens can be requested.
 func (c *Credentials) HasUserCredential() bool {
-	return c.cfg.RefreshToken != "" || c.hasSaved || c.cfg.hasROPC()
+	return c.cfg.RefreshToken != "" || c.hasSaved || c.savedErr != nil || c.cfg.hasROPC()
 }
 
 // HasAppCredential reports whether app-only tokens can be requested.
 func (c *Credentials) HasAppCredential() bool { return c.cfg.hasAppCredential() }
 
-// Token returns a token for audience: an App+User token when needUser is
-// set or when a user credential is configured, else an app-only token.
-func (c *Credentials) Token(ctx context.Context, audience string, needUser bool) (string, error) {
-	if needUser || c.HasUserCredential() {
-		return c.UserToken(ctx, audience)
+// Token returns a token for api's audience, as TokenRules says: an App+User
+// token for user-only APIs; for the others the app token whenever an
+// application credential is configured (so a broken user credential never
+// touches them), and a user token only where the rule allows a fallback.
+func (c *Credentials) Token(ctx context.Context, api API, audience string) (string, error) {
+	r := RuleFor(api)
+	if r.decide(c.HasAppCredential(), c.HasUserCredential()) == useUser {
+		return c.userToken(ctx, r, audience)
 	}
-	return c.AppToken(ctx, audience)
+	if !c.HasAppCredential() {
+		return "", noAppCredential(r)
+	}
+	return c.appToken(ctx, r, audience)
 }
 
 // TokenFunc adapts Token to transport.Options.Token.
-func (c *Credentials) TokenFunc(audience string, needUser bool) func(context.Context) (string, error) {
-	return func(ctx context.Context) (string, error) { return c.Token(ctx, audience, needUser) }
+func (c *Credentials) TokenFunc(api API, audience string) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) { return c.Token(ctx, api, audience) }
 }
 
 func (c *Credentials) checkIDs() error {
@@ -133,6 +141,10 @@ func (c *Credentials) checkIDs() error {
 // AppToken returns an app-only (client credentials) token for audience,
 // authenticating the app with its certificate, secret or federated token.
 func (c *Credentials) AppToken(ctx context.Context, audience string) (string, error) {
+	return c.appToken(ctx, TokenRule{}, audience)
+}
+
+func (c *Credentials) appToken(ctx context.Context, r TokenRule, audience string) (string, error) {
 	if err := c.checkIDs(); err != nil {
 		return "", err
 	}
@@ -143,17 +155,24 @@ func (c *Credentials) AppToken(ctx context.Context, audience string) (string, er
 	if c.appErr != nil {
 		return "", c.appErr
 	}
-	return c.app.token(ctx, audience)
+	return c.app.token(ctx, r, audience)
 }
 
 // UserToken returns an App+User token for audience, from the Secure
 // Application Model refresh token or else from username and password.
 func (c *Credentials) UserToken(ctx context.Context, audience string) (string, error) {
+	return c.userToken(ctx, TokenRule{}, audience)
+}
+
+func (c *Credentials) userToken(ctx context.Context, r TokenRule, audience string) (string, error) {
 	if err := c.checkIDs(); err != nil {
 		return "", err
 	}
 	if !c.HasUserCredential() {
-		return "", noUserCredential(audience)
+		return "", noUserCredential(r, audience)
+	}
+	if c.savedErr != nil && c.cfg.RefreshToken == "" && !c.cfg.hasROPC() {
+		return "", c.savedErr
 	}
 	c.userOnce.Do(func() {
 		if c.cfg.RefreshToken != "" || c.hasSaved {
@@ -169,5 +188,5 @@ func (c *Credentials) UserToken(ctx context.Context, audience string) (string, e
 	if c.userErr != nil {
 		return "", c.userErr
 	}
-	return c.user.token(ctx, audience)
+	return c.user.token(ctx, r, audience)
 }

@@ -18,7 +18,9 @@ type silentFunc func(ctx context.Context, scopes []string, account public.Accoun
 
 // refreshSource redeems a Secure Application Model refresh token through
 // MSAL's silent flow (see memCache), and keeps the rotated token in the
-// token cache file.
+// token cache file. With a cache file, every redemption runs under a
+// cross-process lock on it (see cachelock.go): lock, re-read the file
+// (another process may have rotated the chain), redeem, save, unlock.
 type refreshSource struct {
 	c      *Credentials
 	silent silentFunc
@@ -31,9 +33,11 @@ type refreshSource struct {
 	// mu serializes redemptions: a refresh token is single-use once Entra
 	// rotates it, so two goroutines must not redeem the same one.
 	mu        sync.Mutex
+	started   bool // candidates chosen (under the file lock)
 	account   public.Account
+	current   rtCandidate   // the token seeded now
 	pending   []rtCandidate // fallbacks if the current one is refused
-	persisted string        // last refresh token written to the file
+	persisted string        // last refresh token read from or written to the file
 	committed bool          // a token was redeemed; no more fallbacks
 }
 
@@ -68,48 +72,100 @@ func newRefreshSource(c *Credentials) (*refreshSource, error) {
 			return pc.AcquireTokenSilent(ctx, scopes, public.WithSilentAccount(acct))
 		}
 	}
+	s.configuredFP = fingerprint(c.cfg.RefreshToken)
+	return s, nil
+}
 
-	cfgRT := c.cfg.RefreshToken
-	s.configuredFP = fingerprint(cfgRT)
+// start chooses the token to redeem from the configuration and the file as
+// it is now (read under the lock), with a fallback if it is refused.
+func (s *refreshSource) start(saved tokenFileItem, hasSaved bool) error {
+	cfgRT := s.c.cfg.RefreshToken
 	configured := rtCandidate{token: cfgRT, homeID: seedAccountID, origin: AttrRefreshToken}
 	var cands []rtCandidate
 	switch {
-	case c.hasSaved && (cfgRT == "" || c.saved.ConfiguredSHA256 == s.configuredFP):
+	case hasSaved && (cfgRT == "" || saved.ConfiguredSHA256 == s.configuredFP):
 		// The file descends from the configured token: it is the newer one.
-		saved := rtCandidate{token: c.saved.RefreshToken, homeID: c.saved.HomeAccountID, username: c.saved.Username, origin: AttrTokenCacheFile}
-		if saved.homeID == "" {
-			saved.homeID = seedAccountID
+		sv := rtCandidate{token: saved.RefreshToken, homeID: saved.HomeAccountID, username: saved.Username, origin: AttrTokenCacheFile}
+		if sv.homeID == "" {
+			sv.homeID = seedAccountID
 		}
-		cands = append(cands, saved)
-		if cfgRT != "" && cfgRT != saved.token {
+		cands = append(cands, sv)
+		if cfgRT != "" && cfgRT != sv.token {
 			cands = append(cands, configured)
 		}
 		if cfgRT == "" {
-			s.configuredFP = c.saved.ConfiguredSHA256
+			s.configuredFP = saved.ConfiguredSHA256
 		}
-		s.persisted = saved.token
-	case c.hasSaved:
+		s.persisted = sv.token
+	case hasSaved:
 		// A different token is configured now (a new consent): use it, and
 		// fall back on the file's.
-		cands = append(cands, configured, rtCandidate{token: c.saved.RefreshToken, homeID: seedAccountID, origin: AttrTokenCacheFile})
+		cands = append(cands, configured, rtCandidate{token: saved.RefreshToken, homeID: seedAccountID, origin: AttrTokenCacheFile})
+	case cfgRT == "":
+		return fmt.Errorf("%s %s holds no refresh token for tenant %s and client %s: set %s to a Secure Application Model refresh token",
+			Hint(AttrTokenCacheFile), s.c.cfg.TokenCacheFile, s.c.cfg.TenantID, s.c.cfg.ClientID, Hint(AttrRefreshToken))
 	default:
 		cands = append(cands, configured)
 	}
 	if err := s.use(cands[0]); err != nil {
-		return nil, err
+		return err
 	}
 	s.pending = cands[1:]
-	return s, nil
+	s.started = true
+	return nil
+}
+
+// adopt takes over a newer token that another process saved in the file:
+// the one this process holds was redeemed (and, with single-use rotation,
+// revoked) by that process.
+func (s *refreshSource) adopt(saved tokenFileItem) error {
+	if saved.RefreshToken == "" || saved.RefreshToken == s.persisted || saved.ConfiguredSHA256 != s.configuredFP {
+		return nil
+	}
+	s.persisted = saved.RefreshToken
+	if !s.committed {
+		return s.use(rtCandidate{token: saved.RefreshToken, homeID: s.account.HomeAccountID, username: saved.Username, origin: AttrTokenCacheFile})
+	}
+	s.current = rtCandidate{token: saved.RefreshToken, homeID: s.account.HomeAccountID, username: s.account.PreferredUsername, origin: AttrTokenCacheFile}
+	return s.cache.seed(s.account.HomeAccountID, s.c.env, s.realm, s.c.cfg.ClientID, saved.RefreshToken, s.account.PreferredUsername)
 }
 
 func (s *refreshSource) use(cand rtCandidate) error {
+	s.current = cand
 	s.account = public.Account{HomeAccountID: cand.homeID, Environment: s.c.env, Realm: s.realm, PreferredUsername: cand.username}
 	return s.cache.seed(cand.homeID, s.c.env, s.realm, s.c.cfg.ClientID, cand.token, cand.username)
 }
 
-func (s *refreshSource) token(ctx context.Context, audience string) (string, error) {
+// prepare brings the source up to date with the file (under its lock).
+func (s *refreshSource) prepare() error {
+	var saved tokenFileItem
+	var hasSaved bool
+	if path := s.c.cfg.TokenCacheFile; path != "" {
+		var err error
+		if saved, hasSaved, err = readTokenFile(path, s.c.cfg.TenantID, s.c.cfg.ClientID); err != nil {
+			return err
+		}
+	}
+	if !s.started {
+		return s.start(saved, hasSaved)
+	}
+	if hasSaved {
+		return s.adopt(saved)
+	}
+	return nil
+}
+
+func (s *refreshSource) token(ctx context.Context, r TokenRule, audience string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockCacheFile(ctx, s.c.cfg.TokenCacheFile)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if err := s.prepare(); err != nil {
+		return "", err
+	}
 	for {
 		res, err := withRetry(ctx, func() (public.AuthResult, error) {
 			return s.silent(ctx, scopeFor(audience), s.account)
@@ -120,7 +176,7 @@ func (s *refreshSource) token(ctx context.Context, audience string) (string, err
 			}
 			return res.AccessToken, nil
 		}
-		ee := entraError(err, s.c.cfg.ClientID, audience, flowRefresh)
+		ee := entraError(err, tokenRequest{cfg: s.c.cfg, rule: r, audience: audience, kind: kindRefresh, attr: s.current.origin, origin: s.current.origin})
 		if ee.Code == "invalid_grant" && !s.committed && len(s.pending) > 0 {
 			// The preferred token was refused (revoked, or rotated by a run
 			// that could not save it): try the next one.
@@ -179,5 +235,6 @@ func (s *refreshSource) settle(res public.AuthResult) error {
 		return err
 	}
 	s.persisted = rt
+	s.current = rtCandidate{token: rt, homeID: s.account.HomeAccountID, username: username, origin: AttrTokenCacheFile}
 	return nil
 }

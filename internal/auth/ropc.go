@@ -32,7 +32,7 @@ func newROPCSource(c *Credentials) (*ropcSource, error) {
 	return &ropcSource{c: c, client: pc}, nil
 }
 
-func (r *ropcSource) token(ctx context.Context, audience string) (string, error) {
+func (r *ropcSource) token(ctx context.Context, rule TokenRule, audience string) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	scopes := scopeFor(audience)
@@ -47,7 +47,7 @@ func (r *ropcSource) token(ctx context.Context, audience string) (string, error)
 		return r.client.AcquireTokenByUsernamePassword(ctx, scopes, r.c.cfg.Username, r.c.cfg.Password)
 	})
 	if err != nil {
-		return "", entraError(err, r.c.cfg.ClientID, audience, flowROPC)
+		return "", entraError(err, tokenRequest{cfg: r.c.cfg, rule: rule, audience: audience, kind: kindPassword, attr: AttrPassword})
 	}
 	r.account = res.Account
 	return res.AccessToken, nil

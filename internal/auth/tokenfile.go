@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -39,16 +38,6 @@ type tokenFileItem struct {
 
 const tokenFileVersion = 1
 
-// tokenFileLocks serializes read-modify-write of one file by several
-// provider configurations (aliases) in this process.
-var tokenFileLocks sync.Map // path -> *sync.Mutex
-
-func lockTokenFile(path string) func() {
-	mu, _ := tokenFileLocks.LoadOrStore(path, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	return mu.(*sync.Mutex).Unlock
-}
-
 func tokenFileKey(tenantID, clientID string) string {
 	return strings.ToLower(tenantID + "/" + clientID)
 }
@@ -62,9 +51,8 @@ func fingerprint(refreshToken string) string {
 }
 
 // readTokenFile returns the entry for tenant and client; a missing file is
-// no entry.
+// no entry. Writes are atomic renames, so a read needs no lock.
 func readTokenFile(path, tenantID, clientID string) (tokenFileItem, bool, error) {
-	defer lockTokenFile(path)()
 	f, err := loadTokenFile(path)
 	if err != nil {
 		return tokenFileItem{}, false, err
@@ -94,9 +82,9 @@ func loadTokenFile(path string) (*tokenFile, error) {
 	return f, nil
 }
 
-// writeTokenFile records it, keeping the other entries of the file.
+// writeTokenFile records it, keeping the other entries of the file. The
+// caller holds the file's lock (lockCacheFile).
 func writeTokenFile(path string, it tokenFileItem) error {
-	defer lockTokenFile(path)()
 	f, err := loadTokenFile(path)
 	if err != nil {
 		return err
@@ -109,7 +97,12 @@ func writeTokenFile(path string, it tokenFileItem) error {
 		return err
 	}
 	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
-		return fmt.Errorf("saving the rotated refresh token to %s %s: %w", AttrTokenCacheFile, path, err)
+		// Writability was checked before the redemption, so this is rare
+		// (disk full, the folder changed meanwhile).
+		return fmt.Errorf("the refresh token was redeemed, but saving the new one to %s %s failed: %w. "+
+			"If Entra rotates refresh tokens single-use the saved chain is now broken: free the disk or fix the folder's permissions, "+
+			"then repeat the Secure Application Model consent and set %s if the next run reports an invalid refresh token",
+			Hint(AttrTokenCacheFile), path, err, Hint(AttrRefreshToken))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/testdirs"
 )
 
 func readCacheFile(t *testing.T, path string) tokenFileItem {
@@ -134,7 +135,7 @@ func TestTokenCacheFileAloneIsAUserCredential(t *testing.T) {
 	if !c.HasUserCredential() {
 		t.Fatal("the cache file's token is not seen")
 	}
-	if _, err := c.Token(ctx, AudienceReferrals, true); err != nil {
+	if _, err := c.Token(ctx, APIReferrals, AudienceReferrals); err != nil {
 		t.Fatal(err)
 	}
 	// and it keeps the lineage fingerprint of the original configuration
@@ -226,7 +227,7 @@ func TestInvalidRefreshTokenIsClear(t *testing.T) {
 	if !errors.As(err, &ee) || ee.Code != "invalid_grant" {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"(refresh token)", "AADSTS9002313", "repeat the Secure Application Model consent and set refresh_token (COSELL_REFRESH_TOKEN)"} {
+	for _, want := range []string{"(refresh token)", "AADSTS9002313", "Repeat the Secure Application Model consent and set refresh_token (COSELL_REFRESH_TOKEN)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
@@ -248,7 +249,7 @@ func TestConcurrentUserTokensDoNotDoubleRedeem(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			aud := auds[i%len(auds)]
-			tok, err := c.Token(ctx, aud, i%2 == 0)
+			tok, err := c.UserToken(ctx, aud)
 			if err == nil && e.verify(t, tok).Audience != aud {
 				err = errors.New("wrong audience")
 			}
@@ -281,7 +282,7 @@ func TestUsernamePassword(t *testing.T) {
 	if w := strings.Join(c.Warnings(), "\n"); !strings.Contains(w, "username/password (ROPC)") || !strings.Contains(w, "refresh_token (COSELL_REFRESH_TOKEN)") {
 		t.Fatalf("warnings: %q", c.Warnings())
 	}
-	tok, err := c.Token(ctx, AudienceReferrals, true)
+	tok, err := c.Token(ctx, APIReferrals, AudienceReferrals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +314,7 @@ func TestMFAUserRefusedClearly(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"(username/password)", "AADSTS50076", "multi-factor authentication", "set refresh_token (COSELL_REFRESH_TOKEN) instead"} {
+	for _, want := range []string{"(password)", "AADSTS50076", "multi-factor authentication", "set refresh_token (COSELL_REFRESH_TOKEN) instead"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
@@ -333,27 +334,131 @@ func TestWrongPassword(t *testing.T) {
 	}
 }
 
-func TestTokenPicksUserWhenConfigured(t *testing.T) {
+func TestTokenRule(t *testing.T) {
 	e := newEmu(t, nil)
 	app := e.config()
 	app.ClientSecret = entra.DefaultClientSecret
 	c := mustNew(t, app)
-	tok, err := c.Token(ctx, AudienceWebhooks, false)
+	tok, err := c.Token(ctx, APIWebhooks, AudienceWebhooks)
 	if err != nil || !e.verify(t, tok).AppOnly {
 		t.Fatalf("app-only config: err=%v", err)
 	}
-	if _, err := c.Token(ctx, AudienceReferrals, true); err == nil || !strings.HasPrefix(err.Error(), "the Partner Center Referrals API accepts only App+User tokens") {
+	if _, err := c.Token(ctx, APIReferrals, AudienceReferrals); err == nil || !strings.HasPrefix(err.Error(), "the Partner Center Referrals API accepts only App+User tokens") {
 		t.Fatalf("err = %v", err)
 	}
 
-	both := samConfig(e, "")
-	c = mustNew(t, both)
-	tok, err = c.Token(ctx, AudienceWebhooks, false)
-	if err != nil || e.verify(t, tok).AppOnly {
-		t.Fatalf("with a user credential, webhooks should get a user token: err=%v", err)
+	// Both kinds configured: only Referrals gets the user token.
+	c = mustNew(t, samConfig(e, ""))
+	for _, tc := range []struct {
+		api      API
+		audience string
+		appOnly  bool
+	}{
+		{APIWebhooks, AudienceWebhooks, true},
+		{APIDataverse, e.srv.URL, true},
+		{APIPowerPlatform, AudiencePowerPlatform, true},
+		{APIReferrals, AudienceReferrals, false},
+	} {
+		tok, err := c.Token(ctx, tc.api, tc.audience)
+		if err != nil || e.verify(t, tok).AppOnly != tc.appOnly {
+			t.Fatalf("%s: err=%v, want app-only %v", tc.api, err, tc.appOnly)
+		}
 	}
-	tok, err = c.AppToken(ctx, AudienceWebhooks)
-	if err != nil || !e.verify(t, tok).AppOnly {
-		t.Fatalf("AppToken: err=%v", err)
+
+	// Only a user credential: Webhooks falls back to it (documented), the
+	// app-only APIs say which credential to set.
+	user := e.config()
+	user.RefreshToken = entra.DefaultRefreshToken
+	e.svc.AddRefreshToken(entra.DefaultRefreshToken, entra.DefaultUsername, entra.DefaultClientID)
+	c = mustNew(t, user)
+	if tok, err := c.Token(ctx, APIWebhooks, AudienceWebhooks); err != nil || e.verify(t, tok).AppOnly {
+		t.Fatalf("webhooks with a user credential only: err=%v", err)
+	}
+	_, err = c.Token(ctx, APIDataverse, e.srv.URL)
+	if !errors.Is(err, ErrNoAppCredential) || !strings.HasPrefix(err.Error(), "the Dataverse API takes the application credential only") {
+		t.Fatalf("dataverse with a user credential only: %v", err)
+	}
+}
+
+// A broken user credential never reaches the APIs that take the app token:
+// no user grant is even attempted.
+func TestBrokenUserCredentialDoesNotStopAppAPIs(t *testing.T) {
+	e := newEmu(t, func(sc *entra.Scenario) { sc.Users[0].MFA = true })
+	readOnly := testdirs.Unwritable(t)
+	for name, edit := range map[string]func(*Config){
+		"revoked refresh token": func(c *Config) { c.RefreshToken = "revoked-or-unknown" },
+		"lone username":         func(c *Config) { c.Username = entra.DefaultUsername },
+		"MFA user's password":   func(c *Config) { c.Username, c.Password = entra.DefaultUsername, entra.DefaultPassword },
+		"unwritable cache": func(c *Config) {
+			c.RefreshToken, c.TokenCacheFile = entra.DefaultRefreshToken, filepath.Join(readOnly, "cache.json")
+		},
+		"cache is a folder": func(c *Config) { c.RefreshToken, c.TokenCacheFile = entra.DefaultRefreshToken, t.TempDir() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := e.config()
+			cfg.ClientSecret = entra.DefaultClientSecret
+			edit(&cfg)
+			c := mustNew(t, cfg)
+			before := e.svc.Issued(entra.GrantRefreshToken) + e.svc.Rejected(entra.GrantRefreshToken) + e.svc.Issued(entra.GrantPassword) + e.svc.Rejected(entra.GrantPassword)
+			for api, aud := range map[API]string{APIDataverse: e.srv.URL, APIPowerPlatform: AudiencePowerPlatform, APIWebhooks: AudienceWebhooks} {
+				tok, err := c.Token(ctx, api, aud)
+				if err != nil || !e.verify(t, tok).AppOnly {
+					t.Fatalf("%s: %v", api, err)
+				}
+			}
+			if after := e.svc.Issued(entra.GrantRefreshToken) + e.svc.Rejected(entra.GrantRefreshToken) + e.svc.Issued(entra.GrantPassword) + e.svc.Rejected(entra.GrantPassword); after != before {
+				t.Fatalf("a user grant was attempted (%d → %d)", before, after)
+			}
+			if _, err := c.Token(ctx, APIReferrals, AudienceReferrals); err == nil {
+				t.Fatal("Referrals got a token from a broken user credential")
+			}
+		})
+	}
+}
+
+// Two provider processes sharing one token_cache_file (two Credentials with
+// their own MSAL caches stand for them): each redemption re-reads the file
+// under its lock, so a process whose token was rotated by the other takes
+// the newer one instead of presenting a revoked token.
+func TestSharedCacheFileFollowsRotationByAnotherProcess(t *testing.T) {
+	e := newEmu(t, nil) // single-use rotation
+	path := filepath.Join(t.TempDir(), "tok.json")
+	a, b := mustNew(t, samConfig(e, path)), mustNew(t, samConfig(e, path))
+	steps := []struct {
+		c   *Credentials
+		aud string
+	}{{a, AudienceReferrals}, {b, AudienceReferrals}, {a, AudienceWebhooks}, {b, AudiencePowerPlatform}, {a, AudiencePowerPlatform}}
+	for i, s := range steps {
+		if _, err := s.c.UserToken(ctx, s.aud); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	if r := e.svc.Rejected(entra.GrantRefreshToken); r != 0 {
+		t.Fatalf("%d refused refresh grants", r)
+	}
+	if !e.svc.RefreshTokenValid(readCacheFile(t, path).RefreshToken) {
+		t.Fatal("the file does not hold the live end of the chain")
+	}
+}
+
+// An unwritable token_cache_file is found before the refresh token is
+// redeemed: the chain stays intact and the error says what to change.
+func TestUnwritableCacheFileStopsBeforeRedeeming(t *testing.T) {
+	e := newEmu(t, nil)
+	path := filepath.Join(testdirs.Unwritable(t), "tok.json")
+	_, err := mustNew(t, samConfig(e, path)).UserToken(ctx, AudienceReferrals)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"token_cache_file (COSELL_TOKEN_CACHE_FILE) " + path + " cannot be written", "has not redeemed the refresh token", "point token_cache_file at a file in a writable folder"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
+	}
+	if n := e.svc.Issued(entra.GrantRefreshToken) + e.svc.Rejected(entra.GrantRefreshToken); n != 0 {
+		t.Fatalf("%d refresh grants before the check", n)
+	}
+	if !e.svc.RefreshTokenValid(entra.DefaultRefreshToken) {
+		t.Fatal("the configured refresh token was spent")
 	}
 }

@@ -72,17 +72,17 @@ func (c *Client) hint(setting string) string {
 	return setting
 }
 
-func (c *Client) transport(service, audience string, needUser bool) *transport.Client {
+func (c *Client) transport(api auth.API, audience string) *transport.Client {
 	retries := c.cfg.MaxRetries
 	if retries == 0 {
 		retries = transport.NoRetries // max_retries = 0 means no retry; transport reads 0 as "default"
 	}
 	return transport.New(transport.Options{
-		Service:    service,
+		Service:    string(api),
 		HTTPClient: c.http,
 		MaxRetries: retries,
 		UserAgent:  c.cfg.UserAgent,
-		Token:      c.creds.TokenFunc(audience, needUser),
+		Token:      c.creds.TokenFunc(api, audience),
 	})
 }
 
@@ -95,17 +95,18 @@ func (c *Client) Referrals(context.Context) (*partnercenter.ReferralsClient, err
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.referrals == nil {
-		c.referrals = partnercenter.NewReferralsClient(c.transport("referrals", c.cfg.ReferralsAudience, true), c.cfg.PartnerCenterURL, c.pcOptions())
+		c.referrals = partnercenter.NewReferralsClient(c.transport(auth.APIReferrals, c.cfg.ReferralsAudience), c.cfg.PartnerCenterURL, c.pcOptions())
 	}
 	return c.referrals, nil
 }
 
-// Webhooks returns the Partner Center Webhooks client (app or user tokens).
+// Webhooks returns the Partner Center Webhooks client (the app token when an
+// app credential is configured, else a user token: auth.TokenRules).
 func (c *Client) Webhooks(context.Context) (*partnercenter.WebhooksClient, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.webhooks == nil {
-		c.webhooks = partnercenter.NewWebhooksClient(c.transport("webhooks", c.cfg.WebhooksAudience, false), c.cfg.WebhooksURL, c.pcOptions())
+		c.webhooks = partnercenter.NewWebhooksClient(c.transport(auth.APIWebhooks, c.cfg.WebhooksAudience), c.cfg.WebhooksURL, c.pcOptions())
 	}
 	return c.webhooks, nil
 }
@@ -119,7 +120,7 @@ func (c *Client) Dataverse(context.Context) (*dataverse.Client, error) {
 	}
 	if c.dataverse == nil {
 		// Dataverse's token audience is the organisation URL itself.
-		c.dataverse = dataverse.New(c.transport("dataverse", c.cfg.DataverseURL, false), c.cfg.DataverseURL,
+		c.dataverse = dataverse.New(dataverseDoer{next: c.transport(auth.APIDataverse, c.cfg.DataverseURL), c: c}, c.cfg.DataverseURL,
 			dataverse.Options{MarkRetrySafe: transport.MarkRetrySafe})
 	}
 	return c.dataverse, nil
@@ -144,7 +145,7 @@ func (c *Client) PowerPlatformFor(_ context.Context, environmentID string) (*pow
 		return nil, fmt.Errorf("the provider has no Power Platform environment: set %s to the environment id (a GUID)", c.hint("environment_id"))
 	}
 	if c.powerPlatform == nil {
-		c.powerPlatform = powerplatform.New(c.transport("powerplatform", c.cfg.PowerPlatform, false), c.cfg.PowerPlatformURL, env)
+		c.powerPlatform = powerplatform.New(c.transport(auth.APIPowerPlatform, c.cfg.PowerPlatform), c.cfg.PowerPlatformURL, env)
 	}
 	return c.powerPlatform.WithEnvironment(env), nil
 }

@@ -2,11 +2,13 @@ package emulator
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
 )
 
 // AdminPrefix is where every listener serves the admin API. Admin routes
@@ -35,6 +37,14 @@ var ServiceNames = []string{ServiceEntra, ServiceReferrals, ServiceWebhooks, Ser
 //	GET    /_emulator/dataverse/{set}        rows of a Dataverse entity set
 //	PATCH  /_emulator/dataverse/{set}/{id}   change a row as a portal user would (JSON columns; 204)
 //	DELETE /_emulator/dataverse/{set}/{id}   delete a row as a portal user would (204)
+//	GET    /_emulator/dataverse-application-users            client ids with an application user
+//	PUT    /_emulator/dataverse-application-users/{client}   give an app an application user (204)
+//	DELETE /_emulator/dataverse-application-users/{client}   remove it: Dataverse answers the app 403 (204)
+//	POST   /_emulator/entra/federated-token?subject=&client_id=
+//	       a workload-identity token (JWT, text/plain, valid 10 minutes) from
+//	       the emulator's federated issuer, for oidc_token / oidc_token_file_path;
+//	       subject defaults to the one the default app trusts; with client_id
+//	       that app is made to trust the subject first
 //
 // The Dataverse routes let a demo or a user simulate edits made outside
 // Terraform, to see them as drift in the next plan.
@@ -90,6 +100,31 @@ func (e *Emulator) adminHandler() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /_emulator/dataverse-application-users", func(w http.ResponseWriter, r *http.Request) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"value": e.dv.ApplicationUsers()})
+	})
+	mux.HandleFunc("PUT /_emulator/dataverse-application-users/{client}", func(w http.ResponseWriter, r *http.Request) {
+		e.dv.AddApplicationUser(r.PathValue("client"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("DELETE /_emulator/dataverse-application-users/{client}", func(w http.ResponseWriter, r *http.Request) {
+		e.dv.RemoveApplicationUser(r.PathValue("client"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /_emulator/entra/federated-token", func(w http.ResponseWriter, r *http.Request) {
+		subject := r.URL.Query().Get("subject")
+		if subject == "" {
+			subject = entra.DefaultFederatedSubject
+		}
+		if client := r.URL.Query().Get("client_id"); client != "" {
+			if err := e.entra.TrustFederatedSubject(client, subject); err != nil {
+				adminError(w, http.StatusNotFound, err.Error())
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, e.entra.IssueFederatedToken(subject)+"\n")
 	})
 	mux.HandleFunc("/_emulator/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, "unknown admin route "+r.Method+" "+r.URL.Path)

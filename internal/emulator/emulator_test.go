@@ -343,3 +343,86 @@ func TestExampleThrottledScenario(t *testing.T) {
 		t.Errorf("faults not live: %+v", f)
 	}
 }
+
+// An app that is not an application user of the organisation gets
+// Dataverse's 403; the example scenario creates one, and the admin API
+// gives or takes the application user.
+func TestDataverseAnswers403ToAppWithoutApplicationUser(t *testing.T) {
+	sc, err := LoadScenario("../../examples/emulator/app-without-application-user.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Start(Options{Dir: t.TempDir(), Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ep := e.Endpoints()
+	const other = "55555555-5555-4555-8555-555555555555"
+	otherToken := func() string {
+		return tokenFor(t, e, url.Values{"grant_type": {"client_credentials"}, "client_id": {other},
+			"client_secret": {"no-app-user-secret"}, "scope": {ep.DataverseURL + "/.default"}})
+	}
+	read := ep.DataverseURL + "/api/data/v9.2/environmentvariabledefinitions?$top=1"
+	resp, body := call(t, e, "GET", read, otherToken(), "")
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), `"code":"0x80072560"`) || !strings.Contains(string(body), "not a member of the organization") {
+		t.Fatalf("app without application user: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := call(t, e, "GET", read, appToken(t, e, ep.DataverseURL), ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("default app: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := call(t, e, "GET", read, userToken(t, e, ep.DataverseURL), ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("user token: %d %s", resp.StatusCode, body)
+	}
+	admin := ep.DataverseURL + "/_emulator/dataverse-application-users/" + other
+	if resp, _ := call(t, e, "PUT", admin, "", ""); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PUT application user: %d", resp.StatusCode)
+	}
+	if resp, body := call(t, e, "GET", read, otherToken(), ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after PUT: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := call(t, e, "DELETE", admin, "", ""); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE application user: %d", resp.StatusCode)
+	}
+	if resp, _ := call(t, e, "GET", read, otherToken(), ""); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("after DELETE: %d", resp.StatusCode)
+	}
+}
+
+// The admin API hands out a workload-identity token that the default app
+// trusts, so OIDC can be tried outside the Go tests.
+func TestAdminFederatedToken(t *testing.T) {
+	e := start(t)
+	ep := e.Endpoints()
+	exchange := func(client, assertion string) (int, string) {
+		resp, err := e.HTTPClient().PostForm(ep.AuthorityHost+"/"+ep.TenantID+"/oauth2/v2.0/token", url.Values{
+			"grant_type": {"client_credentials"}, "client_id": {client}, "scope": {ep.DataverseURL + "/.default"},
+			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {assertion}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	resp, tok := call(t, e, "POST", ep.AuthorityHost+"/_emulator/entra/federated-token", "", "")
+	if resp.StatusCode != http.StatusOK || strings.Count(strings.TrimSpace(string(tok)), ".") != 2 {
+		t.Fatalf("federated token: %d %q", resp.StatusCode, tok)
+	}
+	if code, body := exchange(entra.DefaultClientID, strings.TrimSpace(string(tok))); code != http.StatusOK {
+		t.Fatalf("default app refused the federated token: %d %s", code, body)
+	}
+	// Another subject is refused until an app is told to trust it.
+	sub := url.QueryEscape("repo:contoso/other:ref:refs/heads/main")
+	_, tok = call(t, e, "POST", ep.AuthorityHost+"/_emulator/entra/federated-token?subject="+sub, "", "")
+	if code, body := exchange(entra.DefaultClientID, strings.TrimSpace(string(tok))); code != http.StatusUnauthorized || !strings.Contains(body, "AADSTS70021") {
+		t.Fatalf("untrusted subject: %d %s", code, body)
+	}
+	_, tok = call(t, e, "POST", ep.AuthorityHost+"/_emulator/entra/federated-token?subject="+sub+"&client_id="+entra.DefaultClientID, "", "")
+	if code, body := exchange(entra.DefaultClientID, strings.TrimSpace(string(tok))); code != http.StatusOK {
+		t.Fatalf("after client_id=: %d %s", code, body)
+	}
+	if resp, _ := call(t, e, "POST", ep.AuthorityHost+"/_emulator/entra/federated-token?client_id=99999999-0000-4000-8000-000000000000", "", ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown app: %d", resp.StatusCode)
+	}
+}

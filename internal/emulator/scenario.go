@@ -31,11 +31,18 @@ type Scenario struct {
 // secret "emulator-client-secret", user admin@contoso.example /
 // "emulator-password" (Referrals Admin, no MFA), SAM refresh token
 // "emulator-refresh-token" and environment 00000000-…-00000000e001.
+//
+// The default app is the organisation's only application user: an app a
+// scenario file or a test adds has none (Dataverse answers its app-only
+// tokens 403) until it is listed in dataverse.application_users or added
+// with PUT /_emulator/dataverse-application-users/{client_id}.
 func DefaultScenario() Scenario {
+	dv := dataverse.DefaultScenario()
+	dv.ApplicationUsers = []string{entra.DefaultClientID}
 	return Scenario{
 		Entra:         entra.DefaultScenario(),
 		PartnerCenter: partnercenter.DefaultScenario(),
-		Dataverse:     dataverse.DefaultScenario(),
+		Dataverse:     dv,
 		PowerPlatform: powerplatform.DefaultScenario(),
 	}
 }

@@ -5,9 +5,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -21,7 +23,10 @@ const Address = "registry.terraform.io/cosell-labs/cosell"
 // TypeName is the prefix of every resource and data source type.
 const TypeName = "cosell"
 
-var _ provider.Provider = (*cosellProvider)(nil)
+var (
+	_ provider.Provider                   = (*cosellProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*cosellProvider)(nil)
+)
 
 type cosellProvider struct {
 	version string
@@ -41,15 +46,42 @@ func (p *cosellProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 	resp.Schema = providerSchema()
 }
 
+// ValidateConfig parses every endpoint and identifier of the provider block
+// and of the environment (validate and plan call it before anything else),
+// so a mistyped URL or id is refused before any request.
+func (p *cosellProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(settingDiagnostics(resolveSettings(m, os.Getenv))...)
+}
+
+// settingDiagnostics turns resolveSettings' error into diagnostics.
+func settingDiagnostics(_ settings, err error) diag.Diagnostics {
+	var es settingErrors
+	if errors.As(err, &es) {
+		return es.diagnostics()
+	}
+	var d diag.Diagnostics
+	if err != nil {
+		d.AddError("Invalid provider configuration", err.Error())
+	}
+	return d
+}
+
 func (p *cosellProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Checked again: Terraform does not validate a provider configured only
+	// from the environment in every command.
 	s, err := resolveSettings(m, os.Getenv)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		resp.Diagnostics.Append(settingDiagnostics(s, err)...)
 		return
 	}
 	cfg, err := s.connsConfig(p.version)

@@ -60,6 +60,7 @@ func federatedApp(t *testing.T, clientID, subject string) string {
 	if err := emu.Entra().PutApp(entra.App{ClientID: clientID, DisplayName: "ci " + subject, FederatedSubjects: []string{subject}}); err != nil {
 		t.Fatal(err)
 	}
+	emu.Dataverse().AddApplicationUser(clientID)
 	tokenFile := filepath.Join(t.TempDir(), "oidc-token")
 	if err := os.WriteFile(tokenFile, []byte(emu.Entra().IssueFederatedToken(subject)), 0o600); err != nil {
 		t.Fatal(err)
@@ -102,6 +103,7 @@ func TestAccProvider_clientCertificate(t *testing.T) {
 	if err := emu.Entra().PutApp(entra.App{ClientID: clientID, DisplayName: "cert-app", Certificates: []string{string(certPEM)}}); err != nil {
 		t.Fatal(err)
 	}
+	emu.Dataverse().AddApplicationUser(clientID)
 	certFile := filepath.Join(t.TempDir(), "app.pem")
 	if err := os.WriteFile(certFile, append(certPEM, keyPEM...), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,8 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
-	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
 // providerSchema is the provider block. Every attribute falls back to an
@@ -20,11 +18,11 @@ func providerSchema() schema.Schema {
 		Attributes: map[string]schema.Attribute{
 			attrTenantID: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Entra ID tenant (directory) id of the partner. " + envDoc(attrTenantID),
+				MarkdownDescription: "Entra ID tenant (directory) id of the partner, a GUID. " + envDoc(attrTenantID),
 			},
 			attrClientID: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Application (client) id of the app registration. " + envDoc(attrClientID),
+				MarkdownDescription: "Application (client) id of the app registration, a GUID. " + envDoc(attrClientID),
 			},
 			attrClientSecret: schema.StringAttribute{
 				Optional: true, Sensitive: true,
@@ -72,33 +70,29 @@ func providerSchema() schema.Schema {
 				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot(attrUsername))},
 			},
 			attrDataverseURL: schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "URL of the Dynamics 365 / Dataverse organisation, e.g. `https://contoso.crm.dynamics.com`. " + envDoc(attrDataverseURL),
-				Validators:          []validator.String{validate.HTTPSURL()},
+				Optional: true,
+				MarkdownDescription: "URL of the Dynamics 365 / Dataverse organisation, e.g. `https://contoso.crm.dynamics.com`: https and the host only. " +
+					"The Web API address shown under Developer resources (`…/api/data/v9.2`) is accepted too; the path is removed. " + envDoc(attrDataverseURL),
 			},
 			attrEnvironmentID: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Power Platform environment id (a GUID) that holds the connector solution. " + envDoc(attrEnvironmentID),
+				MarkdownDescription: "Power Platform environment id (a GUID) that holds the connector solution; checked at plan time like `cosell_connection.environment_id`. " + envDoc(attrEnvironmentID),
 			},
 			attrAuthorityHost: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Entra ID authority host. Defaults to `" + defaultAuthorityHost + "`; change it for sovereign clouds or the emulator. " + envDoc(attrAuthorityHost),
-				Validators:          []validator.String{validate.HTTPSURL()},
+				MarkdownDescription: "Entra ID authority host: https and the host only (the tenant goes in `tenant_id`). Defaults to `" + defaultAuthorityHost + "`; change it for sovereign clouds or the emulator. " + envDoc(attrAuthorityHost),
 			},
 			attrPartnerCenterURL: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Base URL of the Partner Center Referrals API. Defaults to `" + defaultPartnerCenterURL + "`. " + envDoc(attrPartnerCenterURL),
-				Validators:          []validator.String{validate.HTTPSURL()},
+				MarkdownDescription: "Base URL of the Partner Center Referrals API: https and the host only (a copied `/v1.0/engagements/referrals` is removed). Defaults to `" + defaultPartnerCenterURL + "`. " + envDoc(attrPartnerCenterURL),
 			},
 			attrWebhooksURL: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Base URL of the Partner Center Webhooks API. Defaults to `" + defaultWebhooksURL + "`. " + envDoc(attrWebhooksURL),
-				Validators:          []validator.String{validate.HTTPSURL()},
+				MarkdownDescription: "Base URL of the Partner Center Webhooks API: https and the host only (a copied `/webhooks/v1` is removed). Defaults to `" + defaultWebhooksURL + "`. " + envDoc(attrWebhooksURL),
 			},
 			attrPowerPlatformURL: schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Base URL of the Power Platform API. By default the environment's own host `<id>.environment.api.powerplatform.com` is used. " + envDoc(attrPowerPlatformURL),
-				Validators:          []validator.String{validate.HTTPSURL()},
+				MarkdownDescription: "Base URL of the Power Platform API: https and the host only. By default the environment's own host `<id>.environment.api.powerplatform.com` is used. " + envDoc(attrPowerPlatformURL),
 			},
 			attrReferralsAudience: schema.StringAttribute{
 				Optional:            true,

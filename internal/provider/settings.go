@@ -127,15 +127,25 @@ type settings struct {
 	MaxRetries                                            int
 }
 
-// resolveSettings merges the provider block with the environment. It is pure
-// (getenv is injected) so the precedence rules are tested without a CLI.
+// resolveSettings merges the provider block with the environment, then
+// parses every endpoint and identifier (checkSettings), so a bad value is
+// refused at plan time, before any call. It is pure (getenv is injected) so
+// the precedence rules and checks are tested without a CLI. The error is a
+// settingErrors listing every bad setting.
 func resolveSettings(m providerModel, getenv func(string) string) (settings, error) {
+	from := map[string]string{} // attribute → environment variable it came from
 	str := func(v types.String, attr, def string) string {
-		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		if v.IsUnknown() {
+			return "" // known only at apply: not checked, not replaced by the environment
+		}
+		if !v.IsNull() && v.ValueString() != "" {
 			return strings.TrimSpace(v.ValueString())
 		}
 		for _, name := range envVars[attr] {
 			if e := strings.TrimSpace(getenv(name)); e != "" {
+				if attr != "" {
+					from[attr] = name
+				}
 				return e
 			}
 		}
@@ -173,37 +183,37 @@ func resolveSettings(m providerModel, getenv func(string) string) (settings, err
 		TokenCacheFile:            str(m.TokenCacheFile, attrTokenCacheFile, ""),
 		Username:                  userCred(m.Username, attrUsername, ""),
 		Password:                  userCred(m.Password, attrPassword, ""),
-		DataverseURL:              strings.TrimRight(str(m.DataverseURL, attrDataverseURL, ""), "/"),
+		DataverseURL:              str(m.DataverseURL, attrDataverseURL, ""),
 		EnvironmentID:             str(m.EnvironmentID, attrEnvironmentID, ""),
-		AuthorityHost:             strings.TrimRight(str(m.AuthorityHost, attrAuthorityHost, defaultAuthorityHost), "/"),
-		PartnerCenterURL:          strings.TrimRight(str(m.PartnerCenterURL, attrPartnerCenterURL, defaultPartnerCenterURL), "/"),
-		WebhooksURL:               strings.TrimRight(str(m.WebhooksURL, attrWebhooksURL, defaultWebhooksURL), "/"),
-		PowerPlatformURL:          strings.TrimRight(str(m.PowerPlatformURL, attrPowerPlatformURL, ""), "/"),
-		ReferralsAudience:         strings.TrimRight(str(m.ReferralsAudience, attrReferralsAudience, defaultReferralsAudience), "/"),
-		WebhooksAudience:          strings.TrimRight(str(m.WebhooksAudience, attrWebhooksAudience, defaultWebhooksAudience), "/"),
-		PowerPlatformAud:          strings.TrimRight(str(m.PowerPlatformAudience, attrPowerPlatformAudience, defaultPowerPlatformAudience), "/"),
+		AuthorityHost:             str(m.AuthorityHost, attrAuthorityHost, defaultAuthorityHost),
+		PartnerCenterURL:          str(m.PartnerCenterURL, attrPartnerCenterURL, defaultPartnerCenterURL),
+		WebhooksURL:               str(m.WebhooksURL, attrWebhooksURL, defaultWebhooksURL),
+		PowerPlatformURL:          str(m.PowerPlatformURL, attrPowerPlatformURL, ""),
+		ReferralsAudience:         str(m.ReferralsAudience, attrReferralsAudience, defaultReferralsAudience),
+		WebhooksAudience:          str(m.WebhooksAudience, attrWebhooksAudience, defaultWebhooksAudience),
+		PowerPlatformAud:          str(m.PowerPlatformAudience, attrPowerPlatformAudience, defaultPowerPlatformAudience),
 		MaxRetries:                defaultMaxRetries,
 	}
+	var errs settingErrors
 	switch {
-	case !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown():
+	case m.MaxRetries.IsUnknown():
+	case !m.MaxRetries.IsNull():
 		s.MaxRetries = int(m.MaxRetries.ValueInt64())
 	default:
 		for _, name := range envVars[attrMaxRetries] {
 			if e := strings.TrimSpace(getenv(name)); e != "" {
 				n, err := strconv.Atoi(e)
 				if err != nil || n < 0 || n > 20 {
-					return s, fmt.Errorf("%s must be a whole number between 0 and 20, got %q", EnvHint(attrMaxRetries), e)
+					errs = append(errs, settingError{attrMaxRetries, name, fmt.Sprintf("must be a whole number between 0 and 20, got %q", e)})
 				}
 				s.MaxRetries = n
 				break
 			}
 		}
 	}
-	for attr, v := range map[string]string{attrDataverseURL: s.DataverseURL, attrAuthorityHost: s.AuthorityHost,
-		attrPartnerCenterURL: s.PartnerCenterURL, attrWebhooksURL: s.WebhooksURL, attrPowerPlatformURL: s.PowerPlatformURL} {
-		if v != "" && !strings.HasPrefix(strings.ToLower(v), "https://") {
-			return s, fmt.Errorf("%s must be an https:// URL, got %q", EnvHint(attr), v)
-		}
+	errs = append(errs, s.check(from)...)
+	if len(errs) > 0 {
+		return s, errs
 	}
 	return s, nil
 }
@@ -213,6 +223,10 @@ func (s settings) connsConfig(version string) (conns.Config, error) {
 	if err != nil {
 		return conns.Config{}, err
 	}
+	certPath := s.ClientCertificatePath
+	if s.ClientCertificate != "" {
+		certPath = "" // the inline certificate wins (conns.LoadCertificate)
+	}
 	hints := map[string]string{}
 	for attr := range envVars {
 		hints[attr] = EnvHint(attr)
@@ -221,6 +235,7 @@ func (s settings) connsConfig(version string) (conns.Config, error) {
 		Auth: auth.Config{
 			TenantID: s.TenantID, ClientID: s.ClientID, ClientSecret: s.ClientSecret,
 			ClientCertificate:         cert,
+			ClientCertificatePath:     certPath,
 			ClientCertificatePassword: s.ClientCertificatePassword,
 			OIDCToken:                 s.OIDCToken, OIDCTokenFilePath: s.OIDCTokenFilePath,
 			RefreshToken: s.RefreshToken, TokenCacheFile: s.TokenCacheFile,

@@ -7,24 +7,31 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+const (
+	tenantEnv = "00000000-0000-4000-8000-0000000000e1"
+	tenantARM = "00000000-0000-4000-8000-0000000000a1"
+	tenantCfg = "00000000-0000-4000-8000-0000000000c1"
+	clientARM = "11111111-0000-4000-8000-0000000000a1"
+)
+
 func TestResolveSettings_precedence(t *testing.T) {
 	env := map[string]string{
-		"COSELL_TENANT_ID":     "env-tenant",
-		"ARM_TENANT_ID":        "arm-tenant",
-		"ARM_CLIENT_ID":        "arm-client",
+		"COSELL_TENANT_ID":     tenantEnv,
+		"ARM_TENANT_ID":        tenantARM,
+		"ARM_CLIENT_ID":        clientARM,
 		"COSELL_MAX_RETRIES":   "7",
 		"COSELL_DATAVERSE_URL": "https://env.crm.dynamics.com/",
 	}
 	getenv := func(k string) string { return env[k] }
 
-	s, err := resolveSettings(providerModel{TenantID: types.StringValue("cfg-tenant")}, getenv)
+	s, err := resolveSettings(providerModel{TenantID: types.StringValue(tenantCfg)}, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.TenantID != "cfg-tenant" {
+	if s.TenantID != tenantCfg {
 		t.Errorf("configuration must win over the environment: got %q", s.TenantID)
 	}
-	if s.ClientID != "arm-client" {
+	if s.ClientID != clientARM {
 		t.Errorf("ARM_CLIENT_ID must be read when COSELL_CLIENT_ID is unset: got %q", s.ClientID)
 	}
 	if s.MaxRetries != 7 {
@@ -38,7 +45,7 @@ func TestResolveSettings_precedence(t *testing.T) {
 	}
 
 	s, _ = resolveSettings(providerModel{}, getenv)
-	if s.TenantID != "env-tenant" {
+	if s.TenantID != tenantEnv {
 		t.Errorf("COSELL_ must win over ARM_: got %q", s.TenantID)
 	}
 }
@@ -75,7 +82,7 @@ func TestResolveSettings_configuredCredentialWinsOverEnvironmentAlternatives(t *
 		"COSELL_REFRESH_TOKEN":      "env-refresh",
 		"COSELL_USERNAME":           "env-user",
 		"COSELL_PASSWORD":           "env-password",
-		"COSELL_TENANT_ID":          "env-tenant",
+		"COSELL_TENANT_ID":          tenantEnv,
 	}
 	getenv := func(k string) string { return env[k] }
 
@@ -93,7 +100,7 @@ func TestResolveSettings_configuredCredentialWinsOverEnvironmentAlternatives(t *
 	if s.RefreshToken != "" || s.Username != "cfg-user" || s.Password != "cfg-password" {
 		t.Errorf("configured username/password must not be overridden by COSELL_REFRESH_TOKEN: %+v", s)
 	}
-	if s.TenantID != "env-tenant" {
+	if s.TenantID != tenantEnv {
 		t.Errorf("other attributes still fall back to the environment: %+v", s)
 	}
 

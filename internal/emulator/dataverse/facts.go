@@ -25,6 +25,7 @@ const (
 	codeRequestsLimit           = "0x80072322" // [C]
 	codeTimeLimit               = "0x80072321" // [C]
 	codeConcurrencyLimit        = "0x80072326" // [C]
+	codeNotMember               = "0x80072560" // 403 "The user is not a member of the organization." for an app without an application user — code and text are a choice (reference §1.1 gives only the 403)
 	codeNotImplemented          = ""           // 501 for features outside the emulator ($expand on records, deep insert, global choices, N:N, …)
 )
 

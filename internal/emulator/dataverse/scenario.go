@@ -14,6 +14,10 @@ type Scenario struct {
 	Columns []ColumnSpec                `json:"columns,omitempty"`
 	Records map[string][]map[string]any `json:"records,omitempty"` // entity set → rows
 	Limits  Limits                      `json:"limits,omitempty"`
+	// ApplicationUsers are the client ids of the apps registered as
+	// application users of the organisation; app-only tokens of other apps
+	// are answered 403 (appusers.go). Absent: every app is one.
+	ApplicationUsers []string `json:"application_users,omitempty"`
 	// RowVersionStart is where the global row version (the ETag) counts from.
 	RowVersionStart int64 `json:"row_version_start,omitempty"`
 }

@@ -48,7 +48,8 @@ type Service struct {
 	publishedXML []string
 	solutions    map[string][]SolutionComponent
 
-	lim *limiter
+	lim      *limiter
+	appUsers *appUsers
 }
 
 // SolutionComponent records a metadata component created or updated with an
@@ -83,6 +84,7 @@ func New(v core.TokenVerifier, sc Scenario, opts Options) (*Service, error) {
 		s.data[name] = map[string]record{}
 	}
 	s.lim = newLimiter(sc.Limits, opts.Now)
+	s.appUsers = newAppUsers(sc.ApplicationUsers)
 	if err := s.applyScenario(sc); err != nil {
 		return nil, fmt.Errorf("dataverse scenario: %w", err)
 	}
@@ -97,7 +99,7 @@ func (s *Service) now() time.Time { return s.opts.Now().UTC() }
 // authenticated (audience = org URL, app or user tokens), throttled per caller,
 // then dispatched under the store lock.
 func (s *Service) Handler() http.Handler {
-	authed := core.RequireToken(s.v, core.AuthPolicy{Audience: s.orgURL}, s.WriteError, s.lim.middleware(s, http.HandlerFunc(s.serveLocked)))
+	authed := core.RequireToken(s.v, core.AuthPolicy{Audience: s.orgURL}, s.WriteError, s.requireApplicationUser(s.lim.middleware(s, http.HandlerFunc(s.serveLocked))))
 	mux := http.NewServeMux()
 	for _, ver := range []string{"v9.2", "v9.0"} {
 		mux.Handle("/api/data/"+ver+"/{rest...}", s.route(ver, authed))

@@ -34,6 +34,9 @@ package entra
 //   - Client assertions get Entra's 5 minutes of clock skew on exp/nbf;
 //     access tokens get none in Verify, so expiry tests are exact.
 //   - Status codes: invalid_client 401, every other OAuth error 400, as Entra.
+//   - Password grant: an unknown user is invalid_grant AADSTS50034 (Entra's
+//     "user account does not exist in the directory"), a wrong password
+//     AADSTS50126.
 //   - Unknown refresh token: invalid_grant AADSTS9002313; a token issued to
 //     another client: invalid_grant AADSTS70000.
 //   - Apps may be marked public_client ("Allow public client flows"); then

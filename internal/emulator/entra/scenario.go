@@ -20,6 +20,10 @@ const (
 	DefaultPassword     = "emulator-password"
 	DefaultRefreshToken = "emulator-refresh-token"
 	DefaultUserObjectID = "22222222-2222-4222-8222-222222222222"
+	// DefaultFederatedSubject is the workload-identity subject the default
+	// app trusts (a federated credential, as for a CI pipeline); tokens for
+	// it come from POST /_emulator/entra/federated-token.
+	DefaultFederatedSubject = "repo:contoso/cosell-infra:environment:emulator"
 )
 
 // Scenario is the seed data of the emulated directory (one tenant).
@@ -88,6 +92,8 @@ func DefaultScenario() Scenario {
 			DisplayName:  "Co-sell provider (emulator)",
 			ClientSecret: DefaultClientSecret,
 			PublicClient: true,
+			// The emulator's own issuer, as a CI system would be.
+			FederatedSubjects: []string{DefaultFederatedSubject},
 		}},
 		Users: []User{{
 			Username:    DefaultUsername,

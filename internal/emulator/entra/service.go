@@ -160,6 +160,26 @@ func (s *Service) PutApp(a App) error {
 	return nil
 }
 
+// TrustFederatedSubject adds a federated identity credential for subject
+// (issued by FederatedIssuer) to an app, as an admin does in the portal.
+func (s *Service) TrustFederatedSubject(clientID, subject string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.apps[strings.ToLower(clientID)]
+	if !ok {
+		return fmt.Errorf("entra: unknown app %s", clientID)
+	}
+	for _, sub := range a.FederatedSubjects {
+		if sub == subject {
+			return nil
+		}
+	}
+	cp := *a
+	cp.FederatedSubjects = append(append([]string(nil), a.FederatedSubjects...), subject)
+	s.apps[strings.ToLower(clientID)] = &cp
+	return nil
+}
+
 // PutUser adds or replaces a user (e.g. to turn MFA on in a test).
 func (s *Service) PutUser(u User) {
 	if u.ObjectID == "" {

@@ -163,7 +163,11 @@ func (s *Service) grantPassword(a *app, form url.Values, tenant string) (*tokenR
 		return nil, e
 	}
 	u, ok := s.User(username)
-	if !ok || subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 {
+	if !ok {
+		return nil, newErr(http.StatusBadRequest, "invalid_grant", 50034,
+			"The user account %s does not exist in the %s directory. To sign into this application, the account must be added to the directory.", username, s.tenantID)
+	}
+	if subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 {
 		return nil, newErr(http.StatusBadRequest, "invalid_grant", 50126,
 			"Error validating credentials due to invalid username or password.")
 	}

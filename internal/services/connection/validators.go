@@ -20,13 +20,8 @@ func checkConnector(v string) string {
 	return fmt.Sprintf("%q is not a connector of the co-sell solution; use one of %s.", v, strings.Join(quoteAll(connectorValues()), ", "))
 }
 
-func checkEnvironmentID(v string) string {
-	if validate.IsGUID(v) {
-		return ""
-	}
-	return fmt.Sprintf("%q is not a Power Platform environment id; give the environment's GUID, e.g. 00000000-0000-0000-0000-00000000e001 "+
-		"(Power Platform admin center → Environments → your environment → Environment ID).", v)
-}
+// checkEnvironmentID is shared with the provider's environment_id.
+func checkEnvironmentID(v string) string { return validate.CheckEnvironmentID(v) }
 
 func checkName(v string) string {
 	if nameRE.MatchString(v) {
@@ -43,14 +38,7 @@ func checkDisplayName(v string) string {
 	return `display_name must not be empty; give the name people see in Power Automate, e.g. "Partner Center Referrals (co-sell)".`
 }
 
-func checkGUID(what string) func(string) string {
-	return func(v string) string {
-		if validate.IsGUID(v) {
-			return ""
-		}
-		return fmt.Sprintf("%q is not a GUID; %s, of the form 00000000-0000-0000-0000-000000000000.", v, what)
-	}
-}
+func checkGUID(what string) func(string) string { return validate.CheckGUID(what) }
 
 func checkSecret(v string) string {
 	if strings.TrimSpace(v) != "" {
