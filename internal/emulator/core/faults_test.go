@@ -18,7 +18,9 @@ func countingServer(t *testing.T, f *FaultInjector) (*httptest.Server, *int32) {
 		atomic.AddInt32(&handled, 1)
 		WriteJSON(w, http.StatusCreated, map[string]string{"ok": "yes"})
 	})
-	writeErr := func(w http.ResponseWriter, status int, code, msg string) { WriteJSON(w, status, map[string]string{"code": code}) }
+	writeErr := func(w http.ResponseWriter, status int, code, msg string) {
+		WriteJSON(w, status, map[string]string{"code": code})
+	}
 	srv := httptest.NewServer(f.Middleware("svc", writeErr, h))
 	t.Cleanup(srv.Close)
 	return srv, &handled
