@@ -44,7 +44,7 @@
 //  9. ServiceToServiceEnvironmentNotFound on create (a new environment the
 //     connectivity service does not know yet) is retried every 15 s until
 //     the create timeout, as the Power Platform provider does for 10 min.
-// 10. A 412 on a binding PATCH (If-Match: *: another writer changed the
+//  10. A 412 on a binding PATCH (If-Match: *: another writer changed the
 //     reference, or our own earlier attempt succeeded unseen and the re-send
 //     met the change) re-reads the reference and decides again, at most
 //     transport.DefaultConflictRounds times; only then is it an error (the
