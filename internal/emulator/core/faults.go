@@ -63,6 +63,14 @@ func (f *FaultInjector) Set(service string, cfg *Faults) {
 	f.injected[service] = 0
 }
 
+// Injected is how many faults were injected into a service since its
+// faults were last set, so a test can prove its fault happened.
+func (f *FaultInjector) Injected(service string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.injected[service]
+}
+
 // Get returns a copy of a service's faults, or nil.
 func (f *FaultInjector) Get(service string) *Faults {
 	f.mu.Lock()
