@@ -135,7 +135,7 @@ resource "cosell_environment_variable" "test" {
 func oneValue(emu *emulator.Emulator, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var values []string
-		for _, r := range valueRecords(emu) {
+		for _, r := range valueRecords(emu, envVarSchema) {
 			values = append(values, fmt.Sprint(r["value"]))
 		}
 		if len(values) != 1 || values[0] != want {
@@ -145,10 +145,11 @@ func oneValue(emu *emulator.Emulator, want string) resource.TestCheckFunc {
 	}
 }
 
-func valueRecords(emu *emulator.Emulator) []map[string]any {
+// valueRecords are the value records of an environment variable definition.
+func valueRecords(emu *emulator.Emulator, schema string) []map[string]any {
 	var defID string
 	for _, d := range emu.Dataverse().Records("environmentvariabledefinitions") {
-		if d["schemaname"] == envVarSchema {
+		if d["schemaname"] == schema {
 			defID, _ = d["environmentvariabledefinitionid"].(string)
 		}
 	}
@@ -178,7 +179,7 @@ func testEnvVar(t *testing.T, create, update core.Faults) {
 			converged(v2),
 		},
 		CheckDestroy: func(*terraform.State) error {
-			if n := len(valueRecords(emu)); n != 0 {
+			if n := len(valueRecords(emu, envVarSchema)); n != 0 {
 				return fmt.Errorf("%d value records left after destroy", n)
 			}
 			return nil
