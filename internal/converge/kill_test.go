@@ -194,25 +194,39 @@ func (w *workspace) writes() int {
 	return n
 }
 
-// applyKilled starts an apply and kills its process group after delay. It
-// returns how many writes the emulator had seen at the kill.
-func (w *workspace) applyKilled(delay time.Duration) (writesAtKill int, finished bool) {
+// applyKilled starts an apply and kills its process group once the
+// emulator has seen atWrites writes, then after extra (a random moment
+// inside the write phase). It returns when the kill came and the writes
+// seen by then; finished is true when the apply ended first.
+func (w *workspace) applyKilled(atWrites int, extra time.Duration) (at time.Duration, writes int, finished bool) {
 	cmd, out := w.command(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color")
+	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		w.t.Logf("the apply ended before the kill (err %v); output:\n%s", err, tail(out.String(), 20))
-		return w.writes(), true
-	case <-time.After(delay):
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	var fire <-chan time.Time
+	for {
+		select {
+		case err := <-done:
+			w.t.Logf("the apply ended before the kill (err %v); output:\n%s", err, tail(out.String(), 20))
+			return time.Since(start), w.writes(), true
+		case <-tick.C:
+			if fire == nil && w.writes() >= atWrites {
+				fire = time.After(extra)
+			}
+			continue
+		case <-fire:
+		}
+		break
 	}
-	writesAtKill = w.writes()
+	at, writes = time.Since(start), w.writes()
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	<-done
-	return writesAtKill, false
+	return at, writes, false
 }
 
 // stateResources reads the addresses and attribute values in the state.
@@ -300,34 +314,15 @@ func tail(s string, lines int) string {
 	return strings.Join(l, "\n")
 }
 
-// calibrate applies the demo once, unkilled, and measures when its first
-// write came and how long it took, so kills land in the write phase.
-func calibrate(t *testing.T) (firstWrite, total time.Duration) {
+// calibrate applies the demo once, unkilled, and counts its writes, so the
+// kills can be spread over the whole write phase.
+func calibrate(t *testing.T) (writes int, took time.Duration) {
 	w := newWorkspace(t, 9999)
-	cmd, out := w.command(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color")
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("calibration apply: %v\n%s", err, tail(out.String(), 40))
-			}
-			total = time.Since(start)
-			w.assertConverged()
-			return firstWrite, total
-		case <-tick.C:
-			if firstWrite == 0 && w.writes() > 0 {
-				firstWrite = time.Since(start)
-			}
-		}
-	}
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	took = time.Since(start)
+	w.assertConverged()
+	return w.writes(), took
 }
 
 // SIGKILL the CLI (and the provider) at a random moment of an apply of
@@ -336,20 +331,29 @@ func calibrate(t *testing.T) (firstWrite, total time.Duration) {
 func TestAccConverge_killedApply(t *testing.T) {
 	acctest.PreCheck(t)
 	base, n := killSeeds(t)
-	firstWrite, total := calibrate(t)
-	t.Logf("calibration (%s): first write at %s, apply took %s", acctest.CLI(), firstWrite.Round(time.Millisecond), total.Round(time.Millisecond))
+	total, took := calibrate(t)
+	if total < 2 {
+		t.Fatalf("the calibration apply made %d writes: nothing to kill", total)
+	}
+	t.Logf("calibration (%s): an unkilled apply makes %d writes in %s", acctest.CLI(), total, took.Round(time.Millisecond))
 
 	var report []string
-	converged, orphansImported := 0, 0
+	kills, converged, orphansImported := 0, 0, 0
 	for i := 0; i < n; i++ {
 		seed := base + uint64(i)
 		ok := t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			// A random moment of the write phase: after write k of the
+			// total, plus up to one request's latency.
 			rng := rand.New(rand.NewPCG(seed, 0x6b696c6c))
-			delay := firstWrite + time.Duration(rng.Float64()*float64(total-firstWrite))
+			k := 1 + rng.IntN(total-1)
+			extra := time.Duration(rng.IntN(250)) * time.Millisecond
 			w := newWorkspace(t, seed)
-			writes, finished := w.applyKilled(delay)
-			line := fmt.Sprintf("seed %d: killed at %s (%d writes done, %d connections made, %d resources in the saved state, finished first: %v)",
-				seed, delay.Round(time.Millisecond), writes, len(w.emu.PowerPlatform().Connections(w.emu.Endpoints().EnvironmentID)),
+			at, writes, finished := w.applyKilled(k, extra)
+			if !finished {
+				kills++
+			}
+			line := fmt.Sprintf("seed %d: killed at %s after write %d of %d (+%s; %d writes done, %d connections made, %d resources in the saved state, finished first: %v)",
+				seed, at.Round(time.Millisecond), k, total, extra, writes, len(w.emu.PowerPlatform().Connections(w.emu.Endpoints().EnvironmentID)),
 				len(w.stateResources()), finished)
 
 			if !crmFieldAdoptsOrphans && w.orphanColumn() {
@@ -374,6 +378,6 @@ func TestAccConverge_killedApply(t *testing.T) {
 			converged++
 		}
 	}
-	t.Logf("kill test on %s: %d kills, %d re-applies converged, %d orphan columns imported by hand (i13 pending), duplicates found: 0 in converged runs\n%s",
-		acctest.CLI(), n, converged, orphansImported, strings.Join(report, "\n"))
+	t.Logf("kill test on %s: %d seeds, %d kills landed mid-apply, %d re-applies converged with one object of each kind, %d orphan columns imported by hand (i13 pending)\n%s",
+		acctest.CLI(), n, kills, converged, orphansImported, strings.Join(report, "\n"))
 }
