@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
@@ -114,7 +115,7 @@ func providerSchema() schema.Schema {
 			},
 			attrMaxRetries: schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "How many times a throttled (429) or transiently failed request is retried, with jittered exponential backoff and `Retry-After` honoured. Defaults to `5`. " + envDoc(attrMaxRetries),
+				MarkdownDescription: transport.MaxRetriesDoc + " See the guide *Retries and interrupted applies*. " + envDoc(attrMaxRetries),
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
 			},
 		},
