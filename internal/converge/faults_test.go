@@ -57,7 +57,9 @@ func faulted(t *testing.T, emu *emulator.Emulator, fl fault, config string, chec
 }
 
 // converged is a plan-only step: nothing left to do.
-func converged(config string) resource.TestStep { return resource.TestStep{Config: config, PlanOnly: true} }
+func converged(config string) resource.TestStep {
+	return resource.TestStep{Config: config, PlanOnly: true}
+}
 
 func clearFaults(t *testing.T, emu *emulator.Emulator) {
 	t.Cleanup(func() {
