@@ -381,3 +381,28 @@ func TestAccConverge_killedApply(t *testing.T) {
 	t.Logf("kill test on %s: %d seeds, %d kills landed mid-apply, %d re-applies converged with one object of each kind, %d orphan columns imported by hand (i13 pending)\n%s",
 		acctest.CLI(), n, kills, converged, orphansImported, strings.Join(report, "\n"))
 }
+
+// The mixed run: 429, 500 and 503 answers (with Retry-After), resets
+// before the API and answers lost after the write, on every API. The demo
+// applies in one go, and the environment holds exactly one object of each
+// kind.
+func TestAccConverge_demoUnderMixedFaults(t *testing.T) {
+	acctest.PreCheck(t)
+	w := newWorkspace(t, 4242)
+	mixed := &core.Faults{LatencyMS: 20, JitterMS: 60, RetryAfterSeconds: 1,
+		ErrorRates: map[int]float64{429: 0.03, 500: 0.03, 503: 0.03}, DropRate: 0.02, DropAfterApplyRate: 0.03}
+	for _, s := range []string{emulator.ServiceReferrals, emulator.ServiceWebhooks, emulator.ServiceDataverse, emulator.ServicePowerPlatform} {
+		w.emu.Faults().Set(s, mixed)
+	}
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	injected := 0
+	for _, s := range []string{emulator.ServiceReferrals, emulator.ServiceWebhooks, emulator.ServiceDataverse, emulator.ServicePowerPlatform} {
+		injected += w.emu.Faults().Injected(s)
+		w.emu.Faults().Set(s, nil)
+	}
+	if injected == 0 {
+		t.Fatal("no fault was injected: the test proves nothing")
+	}
+	t.Logf("%s: one apply converged through %d injected faults (%d writes)", acctest.CLI(), injected, w.writes())
+	w.assertConverged()
+}
