@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // Doer sends one HTTP request. The provider's transport.Client satisfies it;
@@ -96,6 +98,9 @@ type request struct {
 	body      any    // JSON-encoded unless []byte
 	header    http.Header
 	retrySafe bool
+	// lookup makes a create without a client-chosen key safe to retry
+	// (transport.WithLookup): it says whether a lost attempt was applied.
+	lookup transport.Lookup
 }
 
 func (c *Client) build(ctx context.Context, r request) (*http.Request, error) {
@@ -136,6 +141,9 @@ func (c *Client) build(ctx context.Context, r request) (*http.Request, error) {
 	}
 	if r.retrySafe && c.opts.MarkRetrySafe != nil {
 		req = c.opts.MarkRetrySafe(req)
+	}
+	if r.lookup != nil {
+		req = transport.WithLookup(req, r.lookup)
 	}
 	return req, nil
 }

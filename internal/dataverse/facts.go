@@ -11,8 +11,18 @@ package dataverse
 //     POST that had in fact succeeded), Create GETs <set>(<id>); if the record
 //     exists the create succeeded, otherwise the original error is returned
 //     and re-creating with the same id is safe. Because of this the POST is
-//     marked retry-safe. A caller-supplied key is used as is and only resolved
-//     on transport errors/5xx (a duplicate then means it existed before).
+//     marked retry-safe (transport.Idempotent). A caller-supplied key is used
+//     as is and resolved on transport errors/5xx, and on a duplicate only when
+//     the call was re-sent (transport.Attempts > 1: the duplicate may be our
+//     own first attempt; on the first attempt it means the row existed before).
+//     Creates without a client-chosen key (columns, tables, relationships,
+//     an option with a given value) carry a transport.Lookup by their unique
+//     name (logical name, schema name, value): after an unknown outcome the
+//     transport looks before re-sending, so a lost answer never makes a
+//     second object or a "not unique" error. PublishXml, PublishAllXml and
+//     UpdateOptionValue are idempotent and re-sent; WinOpportunity,
+//     LoseOpportunity, DeleteOptionValue and InsertOptionValue without a value
+//     are not (transport.Unsafe).
 //
 //  2. The primary key column is derived from the entity set name: the set's
 //     singular + "id" (opportunities → opportunityid, accounts → accountid,

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 func entityDefPath(table string) string {
@@ -67,10 +69,18 @@ func (c *Client) CreateAttribute(ctx context.Context, table string, def Attribut
 	if def.SchemaName == "" || def.ODataType == "" {
 		return "", errors.New("dataverse: create attribute: SchemaName and @odata.type are required")
 	}
+	var found *AttributeMetadata
 	resp, _, err := c.send(ctx, request{
 		method: http.MethodPost, path: entityDefPath(table) + "/Attributes", body: def,
 		header: headerWith(HeaderSolutionUniqueName, solution),
+		lookup: lookupBy(func(ctx context.Context) (err error) {
+			found, err = c.GetAttribute(ctx, table, def.logicalName(), "")
+			return err
+		}),
 	})
+	if found != nil {
+		return found.MetadataID, nil // applied; its answer was lost (facts.go §1)
+	}
 	if err != nil {
 		if ambiguous(err) {
 			if a, lookErr := c.GetAttribute(ctx, table, def.logicalName(), ""); lookErr == nil {
@@ -128,10 +138,18 @@ func (c *Client) CreateTable(ctx context.Context, def EntityMetadata, solution s
 	if def.ODataType == "" {
 		def.ODataType = ODataTypeEntityMetadata
 	}
+	var found *EntityMetadata
 	resp, _, err := c.send(ctx, request{
 		method: http.MethodPost, path: "EntityDefinitions", body: def,
 		header: headerWith(HeaderSolutionUniqueName, solution),
+		lookup: lookupBy(func(ctx context.Context) (err error) {
+			found, err = c.GetTable(ctx, def.logicalName())
+			return err
+		}),
 	})
+	if found != nil {
+		return found.MetadataID, nil
+	}
 	if err != nil {
 		if ambiguous(err) {
 			if e, lookErr := c.GetTable(ctx, def.logicalName()); lookErr == nil {
@@ -186,10 +204,18 @@ func (c *Client) CreateOneToMany(ctx context.Context, rel OneToManyRelationship,
 		l.ODataType, l.AttributeType, l.AttributeTypeName = KindLookup.ODataType, KindLookup.AttributeType, &ValueName{KindLookup.TypeName}
 		rel.Lookup = &l
 	}
+	var found *OneToManyRelationship
 	resp, _, err := c.send(ctx, request{
 		method: http.MethodPost, path: "RelationshipDefinitions", body: rel,
 		header: headerWith(HeaderSolutionUniqueName, solution),
+		lookup: lookupBy(func(ctx context.Context) (err error) {
+			found, err = c.GetRelationship(ctx, rel.SchemaName)
+			return err
+		}),
 	})
+	if found != nil {
+		return found.MetadataID, nil
+	}
 	if err != nil {
 		if ambiguous(err) {
 			if r, lookErr := c.GetRelationship(ctx, rel.SchemaName); lookErr == nil {
@@ -231,7 +257,8 @@ func (c *Client) PublishXml(ctx context.Context, tables ...string) error {
 		b.WriteString("</entity>")
 	}
 	b.WriteString("</entities></importexportxml>")
-	_, _, err := c.send(ctx, request{method: http.MethodPost, path: "PublishXml", body: map[string]string{"ParameterXml": b.String()}})
+	// Publishing twice publishes the same thing: safe to re-send.
+	_, _, err := c.send(ctx, request{method: http.MethodPost, path: "PublishXml", body: map[string]string{"ParameterXml": b.String()}, retrySafe: true})
 	if err != nil {
 		return fmt.Errorf("publish %v: %w", tables, err)
 	}
@@ -240,6 +267,21 @@ func (c *Client) PublishXml(ctx context.Context, tables ...string) error {
 
 // PublishAll publishes every pending customization.
 func (c *Client) PublishAll(ctx context.Context) error {
-	_, _, err := c.send(ctx, request{method: http.MethodPost, path: "PublishAllXml", body: map[string]any{}})
+	_, _, err := c.send(ctx, request{method: http.MethodPost, path: "PublishAllXml", body: map[string]any{}, retrySafe: true})
 	return err
+}
+
+// lookupBy turns a read of what a create makes (by its unique name) into a
+// transport.Lookup: found → applied, not found → not applied.
+func lookupBy(read func(ctx context.Context) error) transport.Lookup {
+	return func(ctx context.Context) (bool, error) {
+		switch err := read(ctx); {
+		case err == nil:
+			return true, nil
+		case IsNotFound(err):
+			return false, nil
+		default:
+			return false, err
+		}
+	}
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // OptionSetRef names the choice an option value belongs to: a column's local
@@ -42,7 +45,15 @@ func (c *Client) InsertOptionValue(ctx context.Context, ref OptionSetRef, value 
 	if solution != "" {
 		p["SolutionUniqueName"] = solution
 	}
-	_, body, err := c.send(ctx, request{method: http.MethodPost, path: "InsertOptionValue", body: p})
+	r := request{method: http.MethodPost, path: "InsertOptionValue", body: p}
+	if value != nil && ref.GlobalName == "" {
+		// A given value is the option's unique name: look before re-sending.
+		r.lookup = func(ctx context.Context) (bool, error) { return c.hasOptionValue(ctx, ref, *value) }
+	}
+	_, body, err := c.send(ctx, r)
+	if transport.WriteApplied(err) {
+		return *value, nil
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -73,7 +84,8 @@ func (c *Client) UpdateOptionValue(ctx context.Context, ref OptionSetRef, value 
 	if solution != "" {
 		p["SolutionUniqueName"] = solution
 	}
-	_, _, err = c.send(ctx, request{method: http.MethodPost, path: "UpdateOptionValue", body: p})
+	// Relabelling to the same label twice changes nothing: safe to re-send.
+	_, _, err = c.send(ctx, request{method: http.MethodPost, path: "UpdateOptionValue", body: p, retrySafe: true})
 	return err
 }
 
@@ -89,4 +101,27 @@ func (c *Client) DeleteOptionValue(ctx context.Context, ref OptionSetRef, value 
 	}
 	_, _, err = c.send(ctx, request{method: http.MethodPost, path: "DeleteOptionValue", body: p})
 	return err
+}
+
+// hasOptionValue reads a local choice column and reports whether it has the
+// option value (the lookup of InsertOptionValue).
+func (c *Client) hasOptionValue(ctx context.Context, ref OptionSetRef, value int) (bool, error) {
+	a, err := c.GetAttribute(ctx, ref.Table, ref.Attribute, "")
+	if err != nil {
+		return false, err
+	}
+	if cast := strings.TrimPrefix(a.ODataType, "#"); cast != "" {
+		if a, err = c.GetAttribute(ctx, ref.Table, ref.Attribute, cast); err != nil {
+			return false, err
+		}
+	}
+	if a.OptionSet == nil {
+		return false, nil
+	}
+	for _, o := range a.OptionSet.Options {
+		if o.Value == value {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // Query holds the OData options of a record query.
@@ -154,7 +156,9 @@ func (c *Client) CreateInSolution(ctx context.Context, entitySet string, rec Rec
 		header: headerWith(HeaderSolutionUniqueName, solution), retrySafe: true,
 	})
 	if err != nil {
-		if ambiguous(err) || (!supplied && IsDuplicate(err)) {
+		// A duplicate of a key we generated, or of any key after a
+		// re-send, is our own earlier attempt applied unseen.
+		if ambiguous(err) || (IsDuplicate(err) && (!supplied || transport.Attempts(resp) > 1)) {
 			if ok, lookErr := c.exists(ctx, entitySet, pk, id); lookErr == nil && ok {
 				return id, nil
 			}

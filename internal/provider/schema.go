@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // providerSchema is the provider block. Every attribute falls back to an
@@ -108,7 +110,7 @@ func providerSchema() schema.Schema {
 			},
 			attrMaxRetries: schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "How many times a throttled (429) or transiently failed request is retried, with jittered exponential backoff and `Retry-After` honoured. Defaults to `5`. " + envDoc(attrMaxRetries),
+				MarkdownDescription: transport.MaxRetriesDoc + " See the guide *Retries and interrupted applies*. " + envDoc(attrMaxRetries),
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
 			},
 		},

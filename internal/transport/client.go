@@ -34,6 +34,9 @@ type callInfo struct {
 	service       string
 	attempt       int
 	correlationID string
+	// unseen: an earlier attempt of this call may have been applied
+	// without the client hearing the answer.
+	unseen bool
 }
 
 type callInfoKey struct{}
@@ -55,15 +58,26 @@ func Attempts(resp *http.Response) int {
 	return 0
 }
 
+// OutcomeWasUnknown reports whether an earlier attempt of the call that
+// produced resp may have been applied unseen (its answer was lost or was a
+// 5xx). A 412 to a Conditional write is then possibly our own earlier
+// success: re-read and decide again.
+func OutcomeWasUnknown(resp *http.Response) bool {
+	if ci := infoOf(resp); ci != nil {
+		return ci.unseen
+	}
+	return false
+}
+
 // Do sends req, retrying as described in choices.go, and returns the last
 // response whatever its status: typed clients parse their own error bodies
 // (ReadError helps). It returns an error only when no usable response was
 // obtained: a transport failure that could not or may not be retried, a
-// token failure, or a context deadline that leaves no room for the next
-// retry (*RetryError).
+// token failure, a write found applied by its Lookup (WriteApplied), or a
+// context deadline that leaves no room for the next retry (*RetryError).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := withLogging(req.Context())
-	safe := isRetrySafe(req)
+	safety, lookup := safetyOf(req)
 	redURL := RedactURL(req.URL.String())
 
 	body, err := readBody(req)
@@ -76,8 +90,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 
 	var last RetryError
+	unseen := false
 	for attempt := 1; ; attempt++ {
-		ci := &callInfo{service: c.o.Service, attempt: attempt, correlationID: corrID}
+		ci := &callInfo{service: c.o.Service, attempt: attempt, correlationID: corrID, unseen: unseen}
 		r := req.Clone(context.WithValue(ctx, callInfoKey{}, ci))
 		setBody(r, body)
 		r.Header.Set(c.o.CorrelationHeader, corrID)
@@ -98,11 +113,14 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		elapsed := time.Since(start)
 
 		var delay time.Duration
+		var next resend
+		refused := false
 		last = RetryError{Service: c.o.Service, Method: req.Method, URL: redURL, Attempts: attempt, CorrelationID: corrID}
 		if err != nil {
 			redactURLError(err)
 			c.logFailure(ctx, r, redURL, attempt, corrID, elapsed, err)
 			last.Err = err
+			next = resendRule(safety, lookup != nil, false)
 			switch {
 			case ctx.Err() != nil:
 				last.Err, last.Reason = ctx.Err(), "the context ended during the request; last error: "+err.Error()
@@ -110,8 +128,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			case !retryableError(ctx, err):
 				last.Reason = "not retried: the error is not transient"
 				return nil, &last
-			case !safe:
-				last.Reason = "not retried: " + req.Method + " is not marked retry-safe"
+			case next == stop:
+				last.Reason = "not retried: the " + req.Method + " may have been applied, and it has neither an idempotency key nor a lookup"
 				return nil, &last
 			case attempt > c.o.MaxRetries:
 				last.Reason = "retries exhausted"
@@ -120,8 +138,12 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			delay = backoff(attempt, c.o.MinBackoff, c.o.MaxBackoff, c.rnd)
 		} else {
 			c.logResponse(ctx, resp, redURL, attempt, corrID, elapsed)
-			retry, anyMethod := retryableStatus(resp.StatusCode)
-			if !retry || !(safe || anyMethod) || attempt > c.o.MaxRetries {
+			var retry bool
+			retry, refused = retryableStatus(resp.StatusCode)
+			if !retry || attempt > c.o.MaxRetries {
+				return resp, nil
+			}
+			if next = resendRule(safety, lookup != nil, refused); next == stop {
 				return resp, nil
 			}
 			last.LastStatus, last.LastStatusText = resp.StatusCode, http.StatusText(resp.StatusCode)
@@ -132,6 +154,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			}
 			drain(resp)
 		}
+		// A write that failed without being refused may have been applied.
+		unseen = unseen || (!refused && !isRead(req.Method))
 
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
 			last.Err = context.DeadlineExceeded
@@ -143,6 +167,18 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		if err := c.o.Sleep(ctx, delay); err != nil {
 			last.Err, last.Reason = err, "the context ended while waiting to retry"
 			return nil, &last
+		}
+		if next == lookupFirst {
+			applied, err := lookup(ctx)
+			switch {
+			case err != nil:
+				last.Err, last.Reason = err, "the outcome of the write is unknown and looking it up failed"
+				return nil, &last
+			case applied:
+				last.Applied, last.Reason = true, "the write was applied (found by lookup); its answer was lost"
+				c.logGiveUp(ctx, &last)
+				return nil, &last
+			}
 		}
 	}
 }

@@ -23,6 +23,17 @@ type RetryError struct {
 	// deadline or a cancellation stopped the retries.
 	Err    error
 	Reason string
+	// Applied: the write's answer was lost, and its Lookup found it
+	// applied (WriteApplied). The caller reads the created object.
+	Applied bool
+}
+
+// WriteApplied reports whether err says a write marked WithLookup was
+// applied although its answer was lost: the caller treats the write as
+// done and reads what it created.
+func WriteApplied(err error) bool {
+	var re *RetryError
+	return errors.As(err, &re) && re.Applied
 }
 
 func (e *RetryError) Error() string {

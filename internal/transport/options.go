@@ -115,3 +115,13 @@ func sleepTimer(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// MaxRetriesDoc says exactly what the provider's max_retries covers (the
+// rule of choices.go §1–§2), for the provider schema and the docs.
+const MaxRetriesDoc = "How many times one API request is sent again after a transient failure: a 429 (throttled), 408, 500, 502, 503 or 504 " +
+	"answer, or a connection reset or dropped before the answer. `Retry-After` is honoured (capped at 5 minutes), otherwise the wait " +
+	"grows exponentially with jitter. Reads are always retried; a write is retried only when a repeat is safe: PUT and DELETE, creates " +
+	"that carry a key the provider chose (Dataverse record ids, Partner Center `MS-RequestId`, connection names), updates guarded by " +
+	"`If-Match` (a 412 then re-reads and decides again), and creates that are first looked up by their unique name (columns, tables) " +
+	"so that an answer lost after the write was applied never creates a second object. 400, 401, 403, 404 and 409 are never retried. " +
+	"Defaults to `5`; `0` sends each request once."

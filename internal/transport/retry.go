@@ -15,32 +15,36 @@ import (
 	"time"
 )
 
-type retrySafeKey struct{}
+// resend is what Do does after a failed attempt.
+type resend int
 
-// MarkRetrySafe lets Do retry a POST or PATCH, for calls the server
-// de-duplicates (e.g. a Partner Center POST carrying an MS-RequestId that is
-// kept across retries). It returns a shallow copy of req.
-func MarkRetrySafe(req *http.Request) *http.Request {
-	return req.WithContext(context.WithValue(req.Context(), retrySafeKey{}, true))
-}
+const (
+	stop        resend = iota // return the failure to the caller
+	again                     // send the same request again
+	lookupFirst               // ask the request's Lookup, then send again if not applied
+)
 
-func isRetrySafe(req *http.Request) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
+// resendRule is the write-retry rule (choices.go §2). refused is true for
+// an answer that says the server did not act (429).
+func resendRule(s Safety, hasLookup, refused bool) resend {
+	switch {
+	case refused, s == Idempotent, s == Conditional:
+		return again
+	case hasLookup:
+		return lookupFirst
 	}
-	safe, _ := req.Context().Value(retrySafeKey{}).(bool)
-	return safe
+	return stop
 }
 
 // retryableStatus reports whether an answer with this status is worth a
-// retry, and whether that holds for every method (see choices.go: a 429 was
-// refused before the server acted on it).
-func retryableStatus(code int) (retry, anyMethod bool) {
+// retry, and whether it says the request was refused before the server
+// acted on it (429: throttled), so that even an unsafe write may be re-sent.
+func retryableStatus(code int) (retry, refused bool) {
 	switch code {
 	case http.StatusTooManyRequests:
 		return true, true
-	case http.StatusRequestTimeout, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true, false
 	}
 	return false, false

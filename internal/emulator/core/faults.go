@@ -22,8 +22,13 @@ type Faults struct {
 	// PreconditionRaceRate answers conditional writes (If-Match) with 412, as
 	// when another writer changed the record first.
 	PreconditionRaceRate float64 `json:"precondition_race_rate,omitempty"`
-	// DropRate closes the connection without an answer (a connection reset).
+	// DropRate closes the connection without an answer (a connection reset)
+	// before the request reaches the API: nothing was applied.
 	DropRate float64 `json:"drop_rate,omitempty"`
+	// DropAfterApplyRate lets the API handle the request (a write is
+	// applied), then closes the connection instead of sending the answer:
+	// the client never hears that its write happened.
+	DropAfterApplyRate float64 `json:"drop_after_apply_rate,omitempty"`
 	// Methods and RoutePrefixes narrow where faults apply (empty = everywhere).
 	Methods       []string `json:"methods,omitempty"`
 	RoutePrefixes []string `json:"route_prefixes,omitempty"`
@@ -58,6 +63,14 @@ func (f *FaultInjector) Set(service string, cfg *Faults) {
 	f.injected[service] = 0
 }
 
+// Injected is how many faults were injected into a service since its
+// faults were last set, so a test can prove its fault happened.
+func (f *FaultInjector) Injected(service string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.injected[service]
+}
+
 // Get returns a copy of a service's faults, or nil.
 func (f *FaultInjector) Get(service string) *Faults {
 	f.mu.Lock()
@@ -70,11 +83,12 @@ func (f *FaultInjector) Get(service string) *Faults {
 }
 
 type decision struct {
-	sleep  time.Duration
-	status int
-	race   bool
-	drop   bool
-	retry  int
+	sleep     time.Duration
+	status    int
+	race      bool
+	drop      bool
+	dropAfter bool
+	retry     int
 }
 
 func (f *FaultInjector) decide(service string, r *http.Request) decision {
@@ -95,6 +109,8 @@ func (f *FaultInjector) decide(service string, r *http.Request) decision {
 	switch {
 	case c.DropRate > 0 && f.rng.Float64() < c.DropRate:
 		d.drop = true
+	case c.DropAfterApplyRate > 0 && f.rng.Float64() < c.DropAfterApplyRate:
+		d.dropAfter = true
 	case c.PreconditionRaceRate > 0 && r.Header.Get("If-Match") != "" && f.rng.Float64() < c.PreconditionRaceRate:
 		d.race = true
 	default:
@@ -105,7 +121,7 @@ func (f *FaultInjector) decide(service string, r *http.Request) decision {
 			}
 		}
 	}
-	if d.drop || d.race || d.status != 0 {
+	if d.drop || d.dropAfter || d.race || d.status != 0 {
 		f.injected[service]++
 	}
 	return d
@@ -157,17 +173,12 @@ func (f *FaultInjector) Middleware(service string, writeErr ErrorWriter, next ht
 		}
 		switch {
 		case d.drop:
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					_ = conn.Close()
-					return
-				}
-			}
-			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-			panic(http.ErrAbortHandler) // closes the connection without a response
+			hangUp(w)
+		case d.dropAfter:
+			// The handler writes into a buffer nobody reads; its effects
+			// (the write) stay, its answer is lost.
+			next.ServeHTTP(&discardWriter{header: http.Header{}}, r)
+			hangUp(w)
 		case d.race:
 			writeErr(w, http.StatusPreconditionFailed, "PreconditionFailed",
 				"The version of the existing record doesn't match the RowVersion property provided.")
@@ -181,3 +192,28 @@ func (f *FaultInjector) Middleware(service string, writeErr ErrorWriter, next ht
 		}
 	})
 }
+
+// hangUp closes the client's connection without an answer.
+func hangUp(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	panic(http.ErrAbortHandler) // closes the connection without a response
+}
+
+// discardWriter takes a handler's answer and throws it away, keeping the
+// status for nobody: the answer of a write whose response is dropped.
+type discardWriter struct {
+	header http.Header
+}
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // referenceAPI is the part of the Dataverse client the bindings use.
@@ -77,14 +80,38 @@ func problemDetail(problems []referenceProblem, info connectorInfo, available []
 }
 
 // bindReferences points each reference at the connection; those already
-// bound to it are left alone. It returns the logical names bound so far.
-func bindReferences(ctx context.Context, dv referenceAPI, refs []*dataverse.ConnectionReference, connectionName string) ([]string, error) {
+// bound to it are left alone. A 412 (the reference changed since it was
+// read, or an earlier attempt of ours succeeded unseen) re-reads it and
+// decides again, within transport.DefaultConflictRounds (facts.go §10). A
+// reference taken over from another connection gives a warning. It returns
+// the logical names bound so far.
+func bindReferences(ctx context.Context, dv referenceAPI, refs []*dataverse.ConnectionReference, connectionName string, diags *diag.Diagnostics) ([]string, error) {
 	var bound []string
 	for _, r := range refs {
-		if !strings.EqualFold(r.ConnectionID, connectionName) {
-			if err := dv.SetConnectionReferenceConnection(ctx, r.ID, connectionName); err != nil {
-				return bound, fmt.Errorf("binding connection reference %q: %w", r.LogicalName, err)
+		previous := r.ConnectionID
+		ref := r
+		err := transport.ReadDecideWrite(ctx, transport.DefaultConflictRounds, dataverse.IsPreconditionFailed, func(ctx context.Context) error {
+			if ref == nil { // a later round: read what is there now
+				var err error
+				if ref, err = dv.GetConnectionReference(ctx, r.LogicalName); err != nil {
+					return err
+				}
 			}
+			if strings.EqualFold(ref.ConnectionID, connectionName) {
+				return nil
+			}
+			err := dv.SetConnectionReferenceConnection(ctx, ref.ID, connectionName)
+			ref = nil
+			return err
+		})
+		if err != nil {
+			return bound, fmt.Errorf("binding connection reference %q: %w", r.LogicalName, err)
+		}
+		if previous != "" && !strings.EqualFold(previous, connectionName) {
+			diags.AddAttributeWarning(pathReferences, fmt.Sprintf("Connection reference %s re-bound", r.LogicalName),
+				fmt.Sprintf("Connection reference %q pointed at connection %s; it now points at %s. If %s is left over (e.g. made by hand, "+
+					"or by an earlier version of this provider during an interrupted apply) and nothing else uses it, delete it in Power Automate "+
+					"(Data → Connections).", r.LogicalName, previous, connectionName, previous))
 		}
 		bound = append(bound, r.LogicalName)
 	}

@@ -8,14 +8,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/powerplatform"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/transport"
 )
 
 // fakeRefs is an in-memory connectionreferences table.
 type fakeRefs struct {
 	rows    []dataverse.ConnectionReference
 	patches []string // "<id>=<connection>"
+	// races answers the next patches with 412; applyRaced applies them
+	// first (a success the client never saw, then a 412 on the re-send).
+	races      int
+	applyRaced bool
 }
 
 func (f *fakeRefs) GetConnectionReference(_ context.Context, n string) (*dataverse.ConnectionReference, error) {
@@ -40,6 +47,17 @@ func (f *fakeRefs) ListConnectionReferences(_ context.Context, filter string) ([
 
 func (f *fakeRefs) SetConnectionReferenceConnection(_ context.Context, id, conn string) error {
 	f.patches = append(f.patches, id+"="+conn)
+	if f.races > 0 {
+		f.races--
+		if f.applyRaced {
+			for i := range f.rows {
+				if f.rows[i].ID == id {
+					f.rows[i].ConnectionID = conn
+				}
+			}
+		}
+		return &dataverse.Error{StatusCode: 412, Code: dataverse.CodeConcurrencyVersionMismatch}
+	}
 	for i := range f.rows {
 		if f.rows[i].ID == id {
 			f.rows[i].ConnectionID = conn
@@ -91,14 +109,20 @@ func TestBindReadUnbind(t *testing.T) {
 	f := newFakeRefs()
 	referrals, _ := connectorByValue("partner_center_referrals")
 	refs, _, _ := checkReferences(ctx, f, referrals, []string{"msft_ref_a", "msft_ref_b"})
-	bound, err := bindReferences(ctx, f, refs, "mine")
+	var diags diag.Diagnostics
+	bound, err := bindReferences(ctx, f, refs, "mine", &diags)
 	if err != nil || len(bound) != 2 || strings.Join(f.patches, ",") != "1=mine,2=mine" {
 		t.Fatalf("bind: %v %v %v", bound, err, f.patches)
 	}
-	// Already bound: no second write.
+	// msft_ref_b pointed at another connection: a warning names both.
+	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(), `"msft_ref_b" pointed at connection other; it now points at mine`) {
+		t.Errorf("re-bind warning: %v", diags)
+	}
+	// Already bound: no second write, no warning.
+	diags = nil
 	refs, _, _ = checkReferences(ctx, f, referrals, []string{"msft_ref_a"})
-	if _, err := bindReferences(ctx, f, refs, "MINE"); err != nil || len(f.patches) != 2 {
-		t.Errorf("rebind wrote: %v", f.patches)
+	if _, err := bindReferences(ctx, f, refs, "MINE", &diags); err != nil || len(f.patches) != 2 || diags.WarningsCount() != 0 {
+		t.Errorf("rebind wrote: %v %v", f.patches, diags)
 	}
 	if got, _ := discoverBound(ctx, f, referrals.API, "mine"); strings.Join(got, ",") != "msft_ref_a,msft_ref_b" {
 		t.Errorf("discover: %v", got)
@@ -164,7 +188,7 @@ func TestBindReferencesKeepsConfiguredSpelling(t *testing.T) {
 	if err != nil || len(problems) != 0 {
 		t.Fatalf("%v %v", problems, err)
 	}
-	bound, err := bindReferences(context.Background(), f, refs, "conn1")
+	bound, err := bindReferences(context.Background(), f, refs, "conn1", &diag.Diagnostics{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,5 +197,48 @@ func TestBindReferencesKeepsConfiguredSpelling(t *testing.T) {
 	}
 	if strings.Join(f.patches, ",") != "1=conn1,2=conn1" {
 		t.Errorf("patches = %v", f.patches)
+	}
+}
+
+// A 412 on a binding re-reads the reference and decides again: a race with
+// another writer is retried; a success the client never saw (applied, then
+// 412 on the re-send) is recognised on the re-read, with no further write.
+func TestBind412ReReadsAndDecidesAgain(t *testing.T) {
+	ctx := context.Background()
+	referrals, _ := connectorByValue("partner_center_referrals")
+	for _, tc := range []struct {
+		name       string
+		races      int
+		applyRaced bool
+		wantPatch  string
+	}{
+		{"race", 2, false, "1=mine,1=mine,1=mine"},
+		{"unseen success", 1, true, "1=mine"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeRefs()
+			refs, _, _ := checkReferences(ctx, f, referrals, []string{"msft_ref_a"})
+			f.races, f.applyRaced = tc.races, tc.applyRaced
+			bound, err := bindReferences(ctx, f, refs, "mine", &diag.Diagnostics{})
+			if err != nil || strings.Join(bound, ",") != "msft_ref_a" || f.rows[0].ConnectionID != "mine" {
+				t.Fatalf("bound %v, err %v, row %+v", bound, err, f.rows[0])
+			}
+			if got := strings.Join(f.patches, ","); got != tc.wantPatch {
+				t.Errorf("patches %s, want %s", got, tc.wantPatch)
+			}
+		})
+	}
+}
+
+// A race that never ends is an error after the bound, not a loop.
+func TestBind412Bounded(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeRefs()
+	referrals, _ := connectorByValue("partner_center_referrals")
+	refs, _, _ := checkReferences(ctx, f, referrals, []string{"msft_ref_a"})
+	f.races = 100
+	_, err := bindReferences(ctx, f, refs, "mine", &diag.Diagnostics{})
+	if !dataverse.IsPreconditionFailed(err) || len(f.patches) != transport.DefaultConflictRounds {
+		t.Fatalf("err %v after %d patches", err, len(f.patches))
 	}
 }

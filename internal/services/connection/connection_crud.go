@@ -85,8 +85,8 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	env := plan.EnvironmentID.ValueString()
 	name := plan.Name.ValueString()
-	if !known(plan.Name) {
-		name = powerplatform.NewConnectionName()
+	if !known(plan.Name) { // the display name was unknown at plan time
+		name = deterministicName(env, info.API, plan.DisplayName.ValueString())
 	}
 
 	// Everything is checked before the first write.
@@ -112,9 +112,19 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 
+	// A connection of this name is the one an interrupted apply made (or the
+	// one another resource with the same connector and display name manages):
+	// PUT is create-or-update, so the create adopts it (facts.go §3).
 	var conn *powerplatform.Connection
+	adopted := false
 	err = retryEnvironmentNotFound(ctx, func() error {
-		var err error
+		existing, err := pp.Get(ctx, info.API, name)
+		switch {
+		case err == nil:
+			adopted = existing != nil
+		case !powerplatform.IsNotFound(err):
+			return err
+		}
 		conn, err = pp.CreateOrUpdate(ctx, info.API, name, powerplatform.Connection{Properties: powerplatform.ConnectionProperties{
 			DisplayName: plan.DisplayName.ValueString(), ConnectionParameters: params, ConnectionParametersSet: set}})
 		return err
@@ -124,9 +134,16 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	resp.Diagnostics.Append(plan.flatten(ctx, conn, false)...)
+	if adopted {
+		resp.Diagnostics.AddWarning("Adopted the existing "+object(info, env, name),
+			"A connection with this name already existed, so it was updated to this configuration and is now managed here instead of "+
+				"creating a second one. It is normally the connection an interrupted apply created before its state was saved. If another "+
+				"cosell_connection manages it (same connector and display_name in this environment, and no name set), give one of them "+
+				"a different display_name or name.")
+	}
 
 	if bind {
-		bound, err := bindReferences(ctx, dv, refs, conn.Name)
+		bound, err := bindReferences(ctx, dv, refs, conn.Name, &resp.Diagnostics)
 		plan.ReferenceNames = stringSet(ctx, bound, &resp.Diagnostics)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(pathReferences, "Error binding connection references to "+object(info, env, conn.Name),
@@ -264,7 +281,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 
 	var problems []string
 	if bind {
-		bound, err := bindReferences(ctx, dv, refs, conn.Name)
+		bound, err := bindReferences(ctx, dv, refs, conn.Name, &resp.Diagnostics)
 		if err != nil {
 			problems = append(problems, err.Error())
 		}

@@ -83,8 +83,15 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		case config.EnvironmentID.IsNull():
 			plan.EnvironmentID = state.EnvironmentID // same environment, spelled as in state
 		}
-	} else if info, ok := connectorByValue(plan.Connector.ValueString()); ok && known(plan.EnvironmentID) && known(plan.Name) {
-		plan.ID = types.StringValue(connectionID(plan.EnvironmentID.ValueString(), info.API, plan.Name.ValueString()))
+	} else if info, ok := connectorByValue(plan.Connector.ValueString()); ok && known(plan.EnvironmentID) {
+		if plan.Name.IsUnknown() && known(plan.DisplayName) {
+			// A new connection without a configured name gets the name a
+			// re-create finds again (naming.go), shown in the plan.
+			plan.Name = types.StringValue(deterministicName(plan.EnvironmentID.ValueString(), info.API, plan.DisplayName.ValueString()))
+		}
+		if known(plan.Name) {
+			plan.ID = types.StringValue(connectionID(plan.EnvironmentID.ValueString(), info.API, plan.Name.ValueString()))
+		}
 	}
 
 	if !plan.ReferenceNames.IsNull() && cfg.DataverseURL == "" {

@@ -96,7 +96,10 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"name": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Connection name (its id in the environment). When unset, a new GUID without dashes is generated, as Power Platform does. " +
+				MarkdownDescription: "Connection name (its id in the environment). When unset, it is derived from the environment, the connector and " +
+					"`display_name` (a UUIDv5 without dashes, shown in the plan), so that applying again after an interrupted apply finds the connection " +
+					"it created and adopts it (with a warning) instead of creating a second one; give two connections of one connector in one " +
+					"environment different display names, or set `name`. Connections created by earlier versions keep their name. " +
 					"1–128 letters, digits, `-`, `_` or `.`. Changing it replaces the connection.",
 				Validators:    []validator.String{validate.String("1–128 letters, digits, '-', '_' or '.'", checkName)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},

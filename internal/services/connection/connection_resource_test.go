@@ -319,8 +319,9 @@ resource "cosell_connection" "test" {
 	})
 }
 
-// A connection deleted in the portal is re-created by the next apply (a
-// new generated name), and its references are bound to the new one.
+// A connection deleted in the portal is re-created by the next apply, under
+// the same name (derived from the configuration), and its references are
+// bound to it again.
 func TestAccConnection_disappears(t *testing.T) {
 	emu := acctest.Emulator(t)
 	env := emu.Endpoints().EnvironmentID
@@ -359,14 +360,14 @@ resource "cosell_connection" "test" {
 					if err != nil {
 						return err
 					}
-					if name == first {
-						return fmt.Errorf("expected a new connection name, got the old one %s", name)
+					if name != first {
+						return fmt.Errorf("re-created as %s, want the derived name %s again", name, first)
 					}
 					if _, ok := emu.PowerPlatform().Connection(env, name); !ok {
 						return fmt.Errorf("connection %s not re-created", name)
 					}
 					if got := boundConnection(t, refID); got != name {
-						return fmt.Errorf("reference bound to %q, want the new connection %q", got, name)
+						return fmt.Errorf("reference bound to %q, want the re-created connection %q", got, name)
 					}
 					return nil
 				},

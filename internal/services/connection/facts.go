@@ -1,5 +1,3 @@
-package connection
-
 // Choices this resource makes where the reference docs (dataverse-api.md §6,
 // cosell-connector.md §4.1, §6) are silent or unconfirmed, in one place:
 //
@@ -11,8 +9,18 @@ package connection
 //     token:TenantId) as the Power Platform Terraform provider sends it; both
 //     Partner Center connectors have one "Default" OAuth auth type and are
 //     "not shareable" [C], so a service principal is refused at plan time.
-//  3. A new connection's name is a GUID without dashes, as the Power Platform
-//     provider does. A configured name may also be a portal-made one (those
+//  3. A new connection without a configured name is named by what identifies
+//     it in the configuration: UUIDv5(environment id lower-cased, api name,
+//     display_name) without dashes (naming.go), shown in the plan. A
+//     re-create after an interrupted apply (state never written) computes the
+//     same name; create reads the name first and, since PUT is
+//     create-or-update (dataverse-api.md §6.3A, emulator: an update that
+//     keeps the credentials keeps status and consent), adopts the connection
+//     with a warning instead of making a second one. Two resources with the
+//     same connector and display_name in one environment would share a name:
+//     the warning says to set a distinct display_name or name. State written
+//     by earlier versions keeps its random name (UseStateForUnknown: no
+//     replacement). A configured name may also be a portal-made one (those
 //     contain dashes): 1–128 letters, digits, '-', '_' or '.', starting with a
 //     letter or digit (no '/', which separates the parts of the id).
 //  4. Statuses other than "Connected" are unconfirmed; anything else is
@@ -36,3 +44,10 @@ package connection
 //  9. ServiceToServiceEnvironmentNotFound on create (a new environment the
 //     connectivity service does not know yet) is retried every 15 s until
 //     the create timeout, as the Power Platform provider does for 10 min.
+//  10. A 412 on a binding PATCH (If-Match: *: another writer changed the
+//     reference, or our own earlier attempt succeeded unseen and the re-send
+//     met the change) re-reads the reference and decides again, at most
+//     transport.DefaultConflictRounds times; only then is it an error (the
+//     connection is saved, so the next apply finishes the bindings). Binding a
+//     reference that pointed at another connection gives a warning naming it.
+package connection
