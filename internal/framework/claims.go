@@ -18,9 +18,13 @@ import (
 // per instance (scope, the configured client), so a second claim of one
 // object in one run is a second resource.
 //
-// Terraform plans each resource instance once per run (and the apply
-// re-plans it once, through a newly configured instance), so the plan and
-// the write phases keep separate claims.
+// The apply re-plans each resource through a newly configured instance, so
+// the plan and the write phases keep separate claims. A resource can be
+// planned more than once in one run (OpenTofu re-plans an object that the
+// refresh found gone), so a plan claim carries the resource's configuration
+// as its fingerprint: the same configuration claiming again is the same
+// resource. (Two resources with identical configurations are caught by the
+// write claim, which every create and update makes once.)
 
 type claimKey struct {
 	scope any
@@ -28,7 +32,7 @@ type claimKey struct {
 	key   string
 }
 
-var claims sync.Map // claimKey → struct{}
+var claims sync.Map // claimKey → fingerprint (string)
 
 // Claim phases.
 const (
@@ -37,21 +41,21 @@ const (
 )
 
 // Claim records that one resource of this run manages the object key
-// (compared without case). It returns false when another resource already
-// claimed it in this phase of this run. A nil scope (provider not yet
-// configured) claims nothing.
-func Claim(scope any, phase, key string) bool {
+// (compared without case). It returns false when another resource (another
+// fingerprint, or any second write) already claimed it in this phase of
+// this run. A nil scope (provider not yet configured) claims nothing.
+func Claim(scope any, phase, key, fingerprint string) bool {
 	if scope == nil || key == "" {
 		return true
 	}
-	_, taken := claims.LoadOrStore(claimKey{scope, phase, strings.ToLower(key)}, struct{}{})
-	return !taken
+	prev, taken := claims.LoadOrStore(claimKey{scope, phase, strings.ToLower(key)}, fingerprint)
+	return !taken || (phase == PhasePlan && prev.(string) == fingerprint)
 }
 
 // ClaimOrError claims key and, when another resource has it, adds an
-// error on attribute at naming object and the fix. It returns false then.
-func ClaimOrError(scope any, phase, key string, diags *diag.Diagnostics, attribute path.Path, object, fix string) bool {
-	if Claim(scope, phase, key) {
+// error on attribute naming object and the fix. It returns false then.
+func ClaimOrError(scope any, phase, key, fingerprint string, diags *diag.Diagnostics, attribute path.Path, object, fix string) bool {
+	if Claim(scope, phase, key, fingerprint) {
 		return true
 	}
 	when := "Nothing was planned for it."

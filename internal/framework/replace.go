@@ -29,7 +29,7 @@ func WarnIfReplacing(resp *resource.ModifyPlanResponse, object, loss string) {
 // with import id id; the resource address is the one Terraform names in
 // the diagnostic ("with <address>"), which the provider is not told.
 func ImportBlock(resourceType, id string) string {
-	return fmt.Sprintf("import {\n  to = %s.<name>   # this resource's address, shown after \"with\" below\n  id = %q\n}", resourceType, id)
+	return fmt.Sprintf("import {\n  to = %s.<name>   # the address after \"with\" in this message\n  id = %q\n}", resourceType, id)
 }
 
 // AlreadyExists is the detail of a create that found its object already

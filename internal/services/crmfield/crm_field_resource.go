@@ -62,7 +62,7 @@ func (r *fieldResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	var id types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("id"), &id)...)
 	if !id.IsUnknown() && !id.IsNull() {
-		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_field:"+id.ValueString(), &resp.Diagnostics,
+		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_field:"+id.ValueString(), req.Config.Raw.String(), &resp.Diagnostics,
 			path.Root("schema_name"), "the CRM field "+id.ValueString(), "Keep one cosell_crm_field for this column and remove the other.")
 	}
 	framework.WarnIfReplacing(resp, "the CRM field "+id.ValueString(), "the values every row holds in it")
@@ -106,7 +106,7 @@ func (r *fieldResource) Create(ctx context.Context, req resource.CreateRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	id := plan.ID.ValueString()
-	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "crm_field:"+id, &resp.Diagnostics, path.Root("schema_name"),
+	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "crm_field:"+id, "", &resp.Diagnostics, path.Root("schema_name"),
 		"the CRM field "+id, "Keep one cosell_crm_field for this column and remove the other.") {
 		return
 	}

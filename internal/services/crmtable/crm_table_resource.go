@@ -139,7 +139,7 @@ func (r *crmTableResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 // ValidateConfig checks that the primary name column uses the table's
 // publisher prefix (both are created by one solution publisher).
 func (r *crmTableResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var tableName, columnName types.String
+	var tableName, columnName framework.Name
 	columnPath := path.Root("primary_name_column").AtName("schema_name")
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("schema_name"), &tableName)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, columnPath, &columnName)...)
@@ -153,7 +153,7 @@ func (r *crmTableResource) ValidateConfig(ctx context.Context, req resource.Vali
 
 // checkPrimaryPrefix returns "" when the prefixes agree or cannot be known
 // yet (unknown values, or names the schema validators already reject).
-func checkPrimaryPrefix(tableName, columnName types.String) string {
+func checkPrimaryPrefix(tableName, columnName framework.Name) string {
 	if tableName.IsNull() || tableName.IsUnknown() || columnName.IsNull() || columnName.IsUnknown() {
 		return ""
 	}
@@ -193,7 +193,7 @@ func (r *crmTableResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("schema_name"), &name)...)
 	logical := strings.ToLower(name.ValueString())
 	if !name.IsUnknown() && !name.IsNull() {
-		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_table:"+logical, &resp.Diagnostics, path.Root("schema_name"),
+		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_table:"+logical, req.Config.Raw.String(), &resp.Diagnostics, path.Root("schema_name"),
 			object(logical), twoTablesFix)
 	}
 	framework.WarnIfReplacing(resp, object(logical), "all of its rows")
@@ -213,7 +213,7 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	logical := strings.ToLower(plan.SchemaName.ValueString())
 	// Columns of this table (cosell_crm_field) write under the same lock;
 	// publishing comes after it is released, shared with them (facts.go §3).
-	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "crm_table:"+logical, &resp.Diagnostics, path.Root("schema_name"),
+	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "crm_table:"+logical, "", &resp.Diagnostics, path.Root("schema_name"),
 		object(logical), twoTablesFix) {
 		return
 	}

@@ -120,14 +120,14 @@ func TestUpdateHelpers(t *testing.T) {
 }
 
 func TestCheckPrimaryPrefix(t *testing.T) {
-	s := types.StringValue
+	s := framework.NameValue
 	for _, tc := range []struct {
-		table, column types.String
+		table, column framework.Name
 		want          string
 	}{
 		{s("contoso_Catalogue"), s("contoso_Name"), ""},
 		{s("contoso_Catalogue"), s("fabrik_Name"), `name the column "contoso_Name"`},
-		{s("contoso_Catalogue"), types.StringUnknown(), ""},
+		{s("contoso_Catalogue"), framework.NameUnknown(), ""},
 		{s("Catalogue"), s("fabrik_Name"), ""}, // the schema name validator reports the table
 	} {
 		got := checkPrimaryPrefix(tc.table, tc.column)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
@@ -61,13 +62,14 @@ func (r *environmentVariableResource) Schema(ctx context.Context, _ resourceSche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: resourceDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true,
+			"id": schema.StringAttribute{Computed: true, CustomType: framework.NameType{},
 				MarkdownDescription: "The schema name (also the import id)."},
-			"schema_name": schema.StringAttribute{Required: true,
+			"schema_name": schema.StringAttribute{Required: true, CustomType: framework.NameType{},
 				MarkdownDescription: "Schema name of the environment variable definition, e.g. `msft_dealvaluefield` (at most 100 characters). " +
 					"When the `definition` block creates the definition, it must start with your publisher's customization prefix and an " +
-					"underscore (`contoso_SyncWindow`). Changing it replaces the resource.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"underscore (`contoso_SyncWindow`). Schema names are case-insensitive: `MSFT_DealValueField` names the same variable, " +
+					"is kept as written and never replaces the resource. Changing the name otherwise replaces the resource.",
+				PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the resource")},
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 100)}},
 			"value": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The current value, at most 2000 characters, written in the form the variable's type needs: `yes` or `no` for " +
@@ -106,7 +108,7 @@ func (r *environmentVariableResource) Schema(ctx context.Context, _ resourceSche
 						MarkdownDescription: "Whether a value is required when the solution is imported elsewhere. Defaults to `false`."},
 				},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: timeoutDescription("create", defaultCreateTimeout),
 				ReadDescription:   timeoutDescription("read", defaultReadTimeout),
 				UpdateDescription: timeoutDescription("update", defaultUpdateTimeout),
