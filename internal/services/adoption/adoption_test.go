@@ -132,7 +132,7 @@ func TestAccAdoption_manualInstall(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				ConfigDirectory:          config.StaticDirectory(dir),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{importsOnly{want: all}},
+					PreApply:             []plancheck.PlanCheck{importsOnly{want: all}},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -20,7 +20,7 @@ func (f emulatorCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequ
 // schemaObjects are the tables and columns the adoption must keep: same
 // MetadataId before and after (a replacement would give new ones).
 var schemaObjects = map[string][]string{
-	"opportunity": {"msft_microsoftpartnercenterreferralsync", "msft_microsoftpartnercenterhelp", "msft_microsoftpartnercentersolutions"},
+	"opportunity":                {"msft_microsoftpartnercenterreferralsync", "msft_microsoftpartnercenterhelp", "msft_microsoftpartnercentersolutions"},
 	"msft_solutiondetail":        {"msft_solutionidentifier", "msft_name"},
 	"msft_partnercentersolution": {"msft_opportunityid", "msft_solutiondetailid"},
 }
