@@ -47,7 +47,8 @@ var imports = map[string]string{
 	// cosell_flow_activation.connector: the Dataverse host, added below.
 }
 
-// The configuration of the guide, in other letter cases than the
+// The configuration of the guide (templates/guides/adopting-a-manual-install.md.tmpl),
+// with the variables' names in other letter cases than the
 // organisation holds (the module writes msft_MicrosoftPartnerCenterHelp,
 // the organisation has msft_microsoftpartnercenterhelp; the variables are
 // written MSFT_…), with the solution the admin created the schema in
@@ -74,21 +75,15 @@ resource "cosell_environment_variable" "cosell_only" {
   value       = "yes"
 }
 
-resource "cosell_flow_activation" "connector" {}
-
-locals {
-  catalogue = {
-    "SOL-22010-XYZ" = { name = "Northwind Sales Accelerator", type = "3P", publisher_name = "Northwind Consulting" }
-  }
-}
+resource "cosell_flow_activation" "connector" {} # the documented turn-on order
 
 resource "cosell_solution_detail" "catalogue" {
-  for_each       = local.catalogue
+  for_each       = { "SOL-22010-XYZ" = { name = "Northwind Sales Accelerator", publisher = "Northwind Consulting" } }
   table          = module.schema.solution_details_table
   solution_id    = each.key
   name           = each.value.name
-  type           = each.value.type
-  publisher_name = each.value.publisher_name
+  type           = "3P"
+  publisher_name = each.value.publisher
 }
 `
 
