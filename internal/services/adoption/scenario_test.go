@@ -68,12 +68,10 @@ func manualInstall() emulator.Scenario {
 	for _, row := range sc.Dataverse.Records["connectionreferences"] {
 		row["connectionid"] = conn[refAPI[row["connectionreferenceid"].(string)]]
 	}
-	on := map[string]bool{}
-	for _, f := range documentedFlows {
-		on[f] = true
-	}
+	// The documented turn-on order: every flow but the two optional ones.
+	optional := map[string]bool{dvemu.FlowD365LeadsToPC: true, dvemu.FlowAutoHeal: true}
 	for _, row := range sc.Dataverse.Records["workflows"] {
-		if on[row["name"].(string)] {
+		if !optional[row["workflowid"].(string)] {
 			row["statecode"], row["statuscode"] = 1, 2
 		}
 	}
@@ -85,18 +83,4 @@ func manualInstall() emulator.Scenario {
 		}
 	}
 	return sc
-}
-
-// documentedFlows is the connector's documented turn-on order
-// (cosell-connector.md §4.1), the default of cosell_flow_activation.flows.
-var documentedFlows = []string{
-	"Partner Center Webhook Registration",
-	"[Customize] Create or Get Details from Dynamics 365",
-	"Create Co-sell Referral – Dynamics 365 to Partner Center",
-	"Partner Center to Dynamics 365 - Helper",
-	"Partner Center Microsoft Co-sell Referral Updates to Dynamics 365",
-	"Partner Center to Dynamics 365",
-	"Dynamics 365 to Partner Center",
-	"Dynamics 365 Opportunity to Partner Center",
-	"Dynamics 365 Microsoft Solution(s) to Partner Center",
 }

@@ -36,6 +36,10 @@ const resourceDescription = "Sets the **current value** of a Dataverse environme
 	"**Drift.** A value changed outside Terraform shows as an update. A deleted value record makes the resource disappear, so the plan " +
 	"re-creates it (when the `definition` block created the definition, the plan instead updates the value back into place; deleting that " +
 	"definition makes the resource disappear). More than one value record for the definition is an error: Dataverse uses one per definition.\n\n" +
+	"**One resource per variable.** Schema names compare without letter case, as in Dataverse; two resources for one variable in a " +
+	"configuration are refused at plan time. A value that someone else changes while it is being written (HTTP 412) is read again and " +
+	"written again, at most three times. A variable that has only its default value cannot be imported (there is no current value " +
+	"record yet): create the resource with the value instead.\n\n" +
 	"## The co-sell connector's variables\n\n" +
 	"The Dynamics 365 connector solution installs six variables (cosell-connector guide, *Edit environment variables*). Names the maker " +
 	"portal shows truncated are completed from the Salesforce solution's identical set and are marked *inferred*; check them with the " +

@@ -8,27 +8,6 @@ import (
 	"github.com/cosell-labs/terraform-provider-cosell/internal/acctest"
 )
 
-// A parent listed before its child (the connector's known graph,
-// cosell-connector.md §4.1) is refused while planning, without reading or
-// writing anything.
-func TestAccFlowActivation_planRejectsChildAfterParent(t *testing.T) {
-	emu := prepare(t)
-	w := newWriteCounter(emu)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: flowsConfig("", "Partner Center to Dynamics 365", "Partner Center to Dynamics 365 - Helper",
-				"Partner Center Microsoft Co-sell Referral Updates to Dynamics 365"),
-			PlanOnly: true,
-			ExpectError: errorLike("Invalid flows: a child flow is listed after the flow that calls it",
-				`"Partner Center to Dynamics 365" (flows[0]) calls the child flow "Partner Center to Dynamics 365 - Helper", which is listed after it (flows[1])`,
-				`move "Partner Center to Dynamics 365 - Helper" before "Partner Center to Dynamics 365"`, "documented turn-on order"),
-		}},
-	})
-	w.noWrites(t)
-}
-
 // The plan reads the flows (when the provider is configured) and reports
 // a name that matches no flow, and a child flow that is off and not
 // listed, before any apply.

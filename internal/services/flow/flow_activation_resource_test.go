@@ -444,8 +444,9 @@ func TestAccFlowActivation_missingConnection(t *testing.T) {
 	}
 }
 
-// A list that puts a caller before its child flow, or leaves an off child
-// out, fails before any write with the order to use.
+// A list that puts a caller before its child flow (refused while planning,
+// from the connector's known graph), or leaves an off child out, fails
+// before any write with the order to use.
 func TestAccFlowActivation_childFlowOrder(t *testing.T) {
 	emu := prepare(t)
 	bindAll(t, emu)
