@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -116,17 +117,32 @@ func TestClaims(t *testing.T) {
 }
 
 func TestWarnIfReplacing(t *testing.T) {
-	resp := &resource.ModifyPlanResponse{}
-	WarnIfReplacing(resp, "the CRM field opportunity/x", "the values every row holds in it")
-	if len(resp.Diagnostics) != 0 {
-		t.Fatalf("no replacement, no warning: %v", resp.Diagnostics)
+	ctx := context.Background()
+	sch := schema.Schema{Attributes: map[string]schema.Attribute{
+		"n": schema.StringAttribute{Required: true, CustomType: NameType{}},
+		"t": schema.StringAttribute{Required: true},
+	}}
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"n": tftypes.String, "t": tftypes.String}}
+	val := func(n, tt string) tftypes.Value {
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"n": tftypes.NewValue(tftypes.String, n), "t": tftypes.NewValue(tftypes.String, tt)})
 	}
-	resp.RequiresReplace = path.Paths{path.Root("type")}
-	WarnIfReplacing(resp, "the CRM field opportunity/x", "the values every row holds in it")
-	if len(resp.Diagnostics) != 1 || resp.Diagnostics.HasError() ||
-		!strings.Contains(resp.Diagnostics[0].Summary(), "replaces the CRM field opportunity/x and deletes the values") ||
-		!strings.Contains(resp.Diagnostics[0].Detail(), "A change of type cannot be made in place") {
-		t.Errorf("warning: %v", resp.Diagnostics)
+	warn := func(prior, planned tftypes.Value) *resource.ModifyPlanResponse {
+		req := resource.ModifyPlanRequest{State: tfsdk.State{Schema: sch, Raw: prior}, Plan: tfsdk.Plan{Schema: sch, Raw: planned}}
+		resp := &resource.ModifyPlanResponse{}
+		WarnIfReplacing(ctx, req, resp, "the CRM field opportunity/x", "the values every row holds in it", path.Root("n"), path.Root("t"))
+		return resp
+	}
+	if r := warn(val("msft_A", "string"), val("msft_a", "string")); len(r.Diagnostics) != 0 {
+		t.Errorf("a change of case must not warn: %v", r.Diagnostics)
+	}
+	r := warn(val("msft_A", "string"), val("msft_A", "memo"))
+	if len(r.Diagnostics) != 1 || r.Diagnostics.HasError() ||
+		!strings.Contains(r.Diagnostics[0].Summary(), "replaces the CRM field opportunity/x and deletes the values") ||
+		!strings.Contains(r.Diagnostics[0].Detail(), "A change of t cannot be made in place") {
+		t.Errorf("warning: %v", r.Diagnostics)
+	}
+	if r := warn(val("msft_A", "string"), val("msft_B", "string")); len(r.Diagnostics) != 1 {
+		t.Errorf("a rename must warn: %v", r.Diagnostics)
 	}
 }
 

@@ -1,28 +1,65 @@
 package framework
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // WarnIfReplacing adds a warning to a plan that replaces the object when
 // the replacement destroys data (a column and its values, a table and its
 // rows, a catalogue row): the CLI's "forces replacement" marker is easy to
-// miss in a long plan. object names the object, loss what is destroyed.
-func WarnIfReplacing(resp *resource.ModifyPlanResponse, object, loss string) {
-	if len(resp.RequiresReplace) == 0 {
+// miss in a long plan. attrs are the attributes whose change replaces the
+// object, judged as their plan modifiers do (a name only when it changes
+// other than in case, see RequiresReplaceIfRenamed; anything else on any
+// change). The framework does not show a resource's ModifyPlan what the
+// attribute plan modifiers decided, hence the second look. object names
+// the object, loss what is destroyed.
+func WarnIfReplacing(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, object, loss string, attrs ...path.Path) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	attrs := make([]string, len(resp.RequiresReplace))
-	for i, p := range resp.RequiresReplace {
-		attrs[i] = p.String()
+	var changed []string
+	for _, p := range attrs {
+		var prior, planned attr.Value
+		if req.State.GetAttribute(ctx, p, &prior).HasError() || req.Plan.GetAttribute(ctx, p, &planned).HasError() {
+			continue
+		}
+		if replaces(ctx, prior, planned) {
+			changed = append(changed, p.String())
+		}
 	}
+	if len(changed) == 0 {
+		return
+	}
+	list := strings.Join(changed, ", ")
 	resp.Diagnostics.AddWarning("This plan replaces "+object+" and deletes "+loss,
 		fmt.Sprintf("A change of %s cannot be made in place: applying this plan deletes %s, with %s, and creates it anew. "+
 			"If this is not intended, set %s back to the value in state (a change of letter case alone never replaces), "+
-			"or, after an import, keep the configuration as it is read back.", strings.Join(attrs, ", "), object, loss, strings.Join(attrs, ", ")))
+			"or, after an import, write the configuration as the object is read back.", list, object, loss, list))
+}
+
+// replaces reports whether a change from prior to planned replaces.
+func replaces(ctx context.Context, prior, planned attr.Value) bool {
+	if prior == nil || planned == nil || prior.IsUnknown() || planned.IsUnknown() {
+		return false
+	}
+	if ps, ok := prior.(basetypes.StringValuable); ok {
+		if ns, ok := planned.(basetypes.StringValuable); ok {
+			if _, isName := prior.(Name); isName {
+				return renamed(ps, ns)
+			}
+			p, _ := ps.ToStringValue(ctx)
+			n, _ := ns.ToStringValue(ctx)
+			return !p.Equal(n)
+		}
+	}
+	return !prior.Equal(planned)
 }
 
 // ImportBlock is the ready import block for an object of resourceType

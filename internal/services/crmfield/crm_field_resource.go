@@ -65,7 +65,9 @@ func (r *fieldResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_field:"+id.ValueString(), req.Config.Raw.String(), &resp.Diagnostics,
 			path.Root("schema_name"), "the CRM field "+id.ValueString(), "Keep one cosell_crm_field for this column and remove the other.")
 	}
-	framework.WarnIfReplacing(resp, "the CRM field "+id.ValueString(), "the values every row holds in it")
+	framework.WarnIfReplacing(ctx, req, resp, "the CRM field "+id.ValueString(), "the values every row holds in it",
+		path.Root("table"), path.Root("schema_name"), path.Root("type"), path.Root("solution_unique_name"),
+		path.Root("target_table"), path.Root("relationship_schema_name"))
 }
 
 // scope identifies this run's provider instance for claims (nil before

@@ -196,7 +196,8 @@ func (r *crmTableResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_table:"+logical, req.Config.Raw.String(), &resp.Diagnostics, path.Root("schema_name"),
 			object(logical), twoTablesFix)
 	}
-	framework.WarnIfReplacing(resp, object(logical), "all of its rows")
+	framework.WarnIfReplacing(ctx, req, resp, object(logical), "all of its rows", path.Root("schema_name"), path.Root("ownership"),
+		path.Root("primary_name_column").AtName("schema_name"), path.Root("solution_unique_name"))
 }
 
 func (r *crmTableResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -156,8 +156,8 @@ func (r *solutionDetailResource) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("columns"), planColumns(cfgColumns, table))...)
 	var sid types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("solution_id"), &sid)...)
-	framework.WarnIfReplacing(resp, "the catalogue row "+table.ValueString()+"/"+sid.ValueString(),
-		"the links that opportunities' Microsoft Solutions rows hold to it")
+	framework.WarnIfReplacing(ctx, req, resp, "the catalogue row "+table.ValueString()+"/"+sid.ValueString(),
+		"the links that opportunities' Microsoft Solutions rows hold to it", path.Root("table"), path.Root("solution_id"))
 }
 
 // recordError reports a failed read or write of a catalogue row. A
