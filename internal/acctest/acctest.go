@@ -33,6 +33,11 @@ var (
 	workDir string
 )
 
+// Scenario, when a package's TestMain sets it before calling Main, seeds
+// that package's emulator instead of the default scenario (e.g. a connector
+// installed and configured by hand, for the adoption tests).
+var Scenario *emulator.Scenario
+
 // Main is the TestMain of every package with acceptance tests: it prepares
 // the CLI and, when TF_ACC is set, the emulator, then runs the tests.
 func Main(m *testing.M) int {
@@ -53,7 +58,7 @@ func Main(m *testing.M) int {
 	// Go reads SSL_CERT_FILE once, when TLS first needs the system roots;
 	// the emulator writes its CA to this path before anything dials.
 	os.Setenv("SSL_CERT_FILE", filepath.Join(workDir, emulator.CAFileName))
-	emu, err = emulator.Start(emulator.Options{Dir: workDir})
+	emu, err = emulator.Start(emulator.Options{Dir: workDir, Scenario: Scenario})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: starting the emulator:", err)
 		return 1

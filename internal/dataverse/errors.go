@@ -135,3 +135,24 @@ func IsForbidden(err error) bool { return status(err) == http.StatusForbidden }
 
 // IsBadRequest reports a 400.
 func IsBadRequest(err error) bool { return status(err) == http.StatusBadRequest }
+
+// CodeNameNotUnique is "The schema name … for type … is not unique": a
+// column, table or relationship of that name already exists.
+const CodeNameNotUnique = "0x80044363"
+
+// IsNameNotUnique reports a metadata create refused because the name is
+// taken.
+func IsNameNotUnique(err error) bool {
+	return hasCode(err, CodeNameNotUnique) || (IsBadRequest(err) && strings.Contains(strings.ToLower(err.Error()), "is not unique"))
+}
+
+// ErrorCode is the Dataverse error code of err ("0x80044363"), or "HTTP <status>".
+func ErrorCode(err error) string {
+	if e, ok := AsError(err); ok {
+		if e.Code != "" {
+			return e.Code
+		}
+		return fmt.Sprintf("HTTP %d", e.StatusCode)
+	}
+	return "an error"
+}

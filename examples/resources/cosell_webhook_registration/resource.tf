@@ -36,6 +36,8 @@ resource "cosell_webhook_registration" "connector" {
   }
 }
 
+# "completed: OK" after a delivered test event; with validate = false it reads
+# "not requested: validate = false: no test event was sent".
 output "webhook_validation" {
   value = "${cosell_webhook_registration.connector.validation_status}: ${cosell_webhook_registration.connector.validation_result}"
 }

@@ -240,6 +240,6 @@ resource "cosell_crm_field" "lookup" {
   target_table = "cstf_nosuchtable"
 }
 `, name),
-		ExpectError: errorLike("Error creating CRM field", `target table "cstf_nosuchtable" does not exist`, "Nothing was created"),
+		ExpectError: errorLike("Error creating CRM field", `table "cstf_nosuchtable" does not exist`, "the lookup cannot point to it", "Nothing was created"),
 	}))
 }

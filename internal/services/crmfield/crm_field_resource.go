@@ -16,6 +16,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*fieldResource)(nil)
 	_ resource.ResourceWithImportState    = (*fieldResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*fieldResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*fieldResource)(nil)
 )
 
 // Default timeouts: publishing a table can take minutes in a busy org.
@@ -52,6 +53,32 @@ func (r *fieldResource) ValidateConfig(ctx context.Context, req resource.Validat
 	resp.Diagnostics.Append(validateConfig(ctx, m)...)
 }
 
+// ModifyPlan catches two resources for one column (claims, see
+// framework/claims.go) and warns when the plan replaces the column.
+func (r *fieldResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("id"), &id)...)
+	if !id.IsUnknown() && !id.IsNull() {
+		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_field:"+id.ValueString(), req.Config.Raw.String(), &resp.Diagnostics,
+			path.Root("schema_name"), "the CRM field "+id.ValueString(), "Keep one cosell_crm_field for this column and remove the other.")
+	}
+	framework.WarnIfReplacing(ctx, req, resp, "the CRM field "+id.ValueString(), "the values every row holds in it",
+		path.Root("table"), path.Root("schema_name"), path.Root("type"), path.Root("solution_unique_name"),
+		path.Root("target_table"), path.Root("relationship_schema_name"))
+}
+
+// scope identifies this run's provider instance for claims (nil before
+// the provider is configured).
+func (r *fieldResource) scope() any {
+	if r.client == nil {
+		return nil
+	}
+	return r.client
+}
+
 // api returns the Dataverse client, or reports why there is none.
 func (r *fieldResource) api(ctx context.Context, action, id string, diags interface {
 	AddError(string, string)
@@ -81,6 +108,10 @@ func (r *fieldResource) Create(ctx context.Context, req resource.CreateRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	id := plan.ID.ValueString()
+	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "crm_field:"+id, "", &resp.Diagnostics, path.Root("schema_name"),
+		"the CRM field "+id, "Keep one cosell_crm_field for this column and remove the other.") {
+		return
+	}
 	api := r.api(ctx, "creating", id, &resp.Diagnostics)
 	if api == nil {
 		return

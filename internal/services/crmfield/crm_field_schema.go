@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
@@ -32,8 +33,10 @@ func fieldSchema(ctx context.Context) schema.Schema {
 			"`display_name`, `description`, `required_level` and the type-specific settings change in place (the full definition is " +
 			"read, edited and written back with `MSCRM.MergeLabels: true`, so labels in other languages are kept; choice options " +
 			"change through `InsertOptionValue`, `UpdateOptionValue` and `DeleteOptionValue`). Changing `type`, `table`, " +
-			"`schema_name`, `solution_unique_name`, `target_table` or `relationship_schema_name` replaces the column, " +
-			"**which deletes the data stored in it**.\n\n" +
+			"`schema_name` (other than in letter case), a recorded `solution_unique_name`, `target_table` or `relationship_schema_name` " +
+			"replaces the column, **which deletes the data stored in it**; such a plan carries a warning saying so.\n\n" +
+			"Creating a column that already exists (installed by hand or by the connector solution) stops before any write with the " +
+			"ready `import` block for it.\n\n" +
 			"A `lookup` column is created with its one-to-many relationship from `target_table` to `table`; destroying it deletes " +
 			"the relationship (and with it the column).",
 		Attributes: map[string]schema.Attribute{
@@ -50,11 +53,13 @@ func fieldSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"schema_name": schema.StringAttribute{
-				Required: true,
+				Required: true, CustomType: framework.NameType{},
 				MarkdownDescription: "Schema name of the column: the solution publisher's lower-case customization prefix, an underscore and " +
-					"the name, e.g. `contoso_ReferralId` (at most 50 characters; the prefix `mscrm` is reserved). Changing it replaces the column.",
+					"the name, e.g. `contoso_ReferralId` (at most 50 characters; the prefix `mscrm` is reserved). Dataverse names are " +
+					"case-insensitive: a spelling that differs only in letter case names the same column, is kept in state as written, and " +
+					"never replaces it. Changing the name otherwise replaces the column (the plan warns: its data is deleted).",
 				Validators:    []validator.String{validate.SchemaName(50)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the column and the data in it")},
 			},
 			"logical_name": schema.StringAttribute{
 				Computed:            true,
@@ -83,12 +88,13 @@ func fieldSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.String{stringvalidator.OneOf("none", "recommended", "application_required")},
 			},
 			"solution_unique_name": schema.StringAttribute{
-				Optional: true,
+				Optional: true, CustomType: framework.NameType{},
 				MarkdownDescription: "Unique name of an unmanaged solution to add the column to (sent as `MSCRM.SolutionUniqueName`). " +
-					"Without it the column goes to the default solution. It is not read back, so an imported column shows it as null. " +
-					"Changing it replaces the column.",
+					"Without it the column goes to the default solution. Dataverse does not report it back: after an import (or when it is " +
+					"added to a column created without it) the first apply only records the configured value, writes nothing and never " +
+					"replaces the column. Changing a recorded value to another solution (other than in letter case) replaces the column.",
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the column and the data in it")},
 			},
 			"type": schema.StringAttribute{
 				Required: true,
@@ -193,12 +199,13 @@ func fieldSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "`lookup` only: schema name of the one-to-many relationship created with the column. Defaults to " +
 					"`<prefix>_<target_table>_<table>_<Name>` for `schema_name` `<prefix>_<Name>`, e.g. " +
 					"`contoso_account_opportunity_PartnerAccountId`. Changing it replaces the column.",
+				CustomType: framework.NameType{},
 				Validators: []validator.String{validate.SchemaName(100)},
 				PlanModifiers: []planmodifier.String{relationshipNameDefault(),
-					stringplanmodifier.RequiresReplace()},
+					framework.RequiresReplaceIfRenamed("the lookup column and the data in it")},
 			},
 
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Time allowed to create and publish the column (default 20m).",
 				ReadDescription:   "Time allowed to read the column (default 5m).",
 				UpdateDescription: "Time allowed to change and publish the column (default 20m).",

@@ -70,3 +70,20 @@ package crmfield
 //
 // 10. Attribute schema names are at most 50 characters (the brief); relationship
 //     schema names at most 100 [U].
+//
+// 11. Names are case-insensitive in Dataverse (schema names, relationship and
+//     solution unique names): framework.Name keeps the configured spelling in
+//     state and framework.RequiresReplaceIfRenamed never replaces over case.
+//     solution_unique_name is not read back, so a null prior (import, or a
+//     column created without it) never replaces: the first apply records it
+//     and writes nothing (update skips the publish when nothing was written).
+//
+// 12. Create checks before any write that the table exists (GET
+//     EntityDefinitions) and that the column does not (uncast GET of the
+//     attribute). An existing column is never adopted: Dataverse keeps no
+//     mark of who created a column, so the provider cannot prove it is the
+//     orphan of its own earlier create (a killed apply) rather than the
+//     connector's or a hand-made one; the error prints the import block
+//     (<table>/<logical name>) instead. A create that still meets 0x80044363
+//     ("… is not unique", created meanwhile, or a relationship name in use)
+//     is explained the same way, never shown raw.

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // flatten maps a column definition read from Dataverse onto the model.
@@ -26,7 +27,7 @@ func flatten(ctx context.Context, a *dataverse.AttributeMetadata, table string, 
 	m := fieldModel{
 		ID:                     types.StringValue(fieldID(table, a.LogicalName)),
 		Table:                  types.StringValue(table),
-		SchemaName:             types.StringValue(a.SchemaName),
+		SchemaName:             framework.NameValue(a.SchemaName),
 		LogicalName:            types.StringValue(a.LogicalName),
 		MetadataID:             types.StringValue(a.MetadataID),
 		DisplayName:            types.StringValue(labelText(a.DisplayName)),
@@ -45,7 +46,7 @@ func flatten(ctx context.Context, a *dataverse.AttributeMetadata, table string, 
 		MinValue:               types.NumberNull(),
 		MaxValue:               types.NumberNull(),
 		TargetTable:            types.StringNull(),
-		RelationshipSchemaName: types.StringNull(),
+		RelationshipSchemaName: framework.NameNull(),
 		Timeouts:               prior.Timeouts,
 	}
 	if a.RequiredLevel != nil {

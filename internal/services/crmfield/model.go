@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
@@ -22,13 +23,13 @@ import (
 type fieldModel struct {
 	ID                     types.String   `tfsdk:"id"`
 	Table                  types.String   `tfsdk:"table"`
-	SchemaName             types.String   `tfsdk:"schema_name"`
+	SchemaName             framework.Name `tfsdk:"schema_name"`
 	LogicalName            types.String   `tfsdk:"logical_name"`
 	MetadataID             types.String   `tfsdk:"metadata_id"`
 	DisplayName            types.String   `tfsdk:"display_name"`
 	Description            types.String   `tfsdk:"description"`
 	RequiredLevel          types.String   `tfsdk:"required_level"`
-	SolutionUniqueName     types.String   `tfsdk:"solution_unique_name"`
+	SolutionUniqueName     framework.Name `tfsdk:"solution_unique_name"`
 	Type                   types.String   `tfsdk:"type"`
 	TrueLabel              types.String   `tfsdk:"true_label"`
 	FalseLabel             types.String   `tfsdk:"false_label"`
@@ -41,7 +42,7 @@ type fieldModel struct {
 	MinValue               types.Number   `tfsdk:"min_value"`
 	MaxValue               types.Number   `tfsdk:"max_value"`
 	TargetTable            types.String   `tfsdk:"target_table"`
-	RelationshipSchemaName types.String   `tfsdk:"relationship_schema_name"`
+	RelationshipSchemaName framework.Name `tfsdk:"relationship_schema_name"`
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 

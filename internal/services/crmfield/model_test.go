@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // model returns a column model of typ with every other attribute null.
@@ -19,13 +21,13 @@ func model(t *testing.T, typ string, opts ...option) fieldModel {
 	t.Helper()
 	m := fieldModel{
 		ID: types.StringValue("opportunity/pfx_x"), Table: types.StringValue("opportunity"),
-		SchemaName: types.StringValue("pfx_X"), LogicalName: types.StringValue("pfx_x"), MetadataID: types.StringNull(),
+		SchemaName: framework.NameValue("pfx_X"), LogicalName: types.StringValue("pfx_x"), MetadataID: types.StringNull(),
 		DisplayName: types.StringValue("X"), Description: types.StringNull(), RequiredLevel: types.StringValue("none"),
-		SolutionUniqueName: types.StringNull(), Type: types.StringValue(typ),
+		SolutionUniqueName: framework.NameNull(), Type: types.StringValue(typ),
 		TrueLabel: types.StringNull(), FalseLabel: types.StringNull(), DefaultValue: types.BoolNull(),
 		MaxLength: types.Int64Null(), Format: types.StringNull(), Options: types.ListNull(optionObjectType),
 		DefaultOption: types.Int64Null(), Precision: types.Int64Null(), MinValue: types.NumberNull(), MaxValue: types.NumberNull(),
-		TargetTable: types.StringNull(), RelationshipSchemaName: types.StringNull(),
+		TargetTable: types.StringNull(), RelationshipSchemaName: framework.NameNull(),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 			"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType})},
 	}
@@ -117,8 +119,8 @@ func TestNewDefinitionPerType(t *testing.T) {
 
 func TestNewRelationship(t *testing.T) {
 	m := model(t, typeLookup)
-	m.SchemaName, m.TargetTable = types.StringValue("pfx_PartnerId"), types.StringValue("account")
-	m.RelationshipSchemaName = types.StringValue(defaultRelationshipName("pfx_PartnerId", "account", "opportunity"))
+	m.SchemaName, m.TargetTable = framework.NameValue("pfx_PartnerId"), types.StringValue("account")
+	m.RelationshipSchemaName = framework.NameValue(defaultRelationshipName("pfx_PartnerId", "account", "opportunity"))
 	rel := newRelationship(m, "accountid")
 	if rel.SchemaName != "pfx_account_opportunity_PartnerId" || rel.ReferencedEntity != "account" || rel.ReferencedAttribute != "accountid" ||
 		rel.ReferencingEntity != "opportunity" || rel.Lookup.SchemaName != "pfx_PartnerId" || rel.Lookup.AttributeType != "Lookup" ||

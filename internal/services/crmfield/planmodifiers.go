@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // typeDefault plans a type-specific attribute the configuration leaves out:
@@ -127,7 +129,8 @@ func rangeDefault(attribute string, high bool) typeDefault {
 func relationshipNameDefault() typeDefault {
 	return typeDefault{attribute: "relationship_schema_name", null: types.StringNull(), unknown: types.StringUnknown(),
 		value: func(ctx context.Context, _ string, plan tfsdk.Plan) (attr.Value, bool) {
-			var schemaName, target, table types.String
+			var schemaName framework.Name
+			var target, table types.String
 			plan.GetAttribute(ctx, path.Root("schema_name"), &schemaName)
 			plan.GetAttribute(ctx, path.Root("target_table"), &target)
 			plan.GetAttribute(ctx, path.Root("table"), &table)
@@ -156,7 +159,8 @@ func (d derivedString) Description(context.Context) string         { return d.de
 func (d derivedString) MarkdownDescription(context.Context) string { return d.desc }
 
 func (d derivedString) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	var schemaName, table types.String
+	var schemaName framework.Name
+	var table types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("schema_name"), &schemaName)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("table"), &table)...)
 	if schemaName.IsUnknown() || table.IsUnknown() || schemaName.IsNull() || table.IsNull() {

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // lockedAPI checks, at the write and at the publish, whether the tables'
@@ -69,13 +71,13 @@ func (l *lockedAPI) Publish(ctx context.Context, tables ...string) error {
 
 func lookupModel(t *testing.T) fieldModel {
 	m := model(t, typeLookup)
-	m.TargetTable, m.RelationshipSchemaName = types.StringValue("account"), types.StringValue("pfx_rel")
+	m.TargetTable, m.RelationshipSchemaName = types.StringValue("account"), framework.NameValue("pfx_rel")
 	return m
 }
 
 func newLockedAPI(t *testing.T) *lockedAPI {
 	return &lockedAPI{tables: []string{"account", "opportunity"}, fakeAPI: &fakeAPI{
-		tables: map[string]string{"account": "accountid"},
+		tables: map[string]string{"account": "accountid", "opportunity": "opportunityid"},
 		rel:    &dataverse.OneToManyRelationship{MetadataID: "rel-id", SchemaName: "pfx_rel"},
 		attr:   &dataverse.AttributeMetadata{ODataType: "#" + dataverse.KindLookup.ODataType, SchemaName: "pfx_X"},
 	}}
@@ -89,7 +91,7 @@ func TestWriteUnderLockPublishAfter(t *testing.T) {
 	plan := lookupModel(t)
 	plan.DisplayName = types.StringValue("Renamed")
 	for name, op := range map[string]func(*lockedAPI) diag.Diagnostics{
-		"create": func(a *lockedAPI) diag.Diagnostics { _, d := create(ctx, a, state); return d },
+		"create": func(a *lockedAPI) diag.Diagnostics { a.absent = true; _, d := create(ctx, a, state); return d },
 		"update": func(a *lockedAPI) diag.Diagnostics { return update(ctx, a, state, plan) },
 		"delete": func(a *lockedAPI) diag.Diagnostics { return remove(ctx, a, state) },
 	} {
@@ -118,10 +120,10 @@ func TestPublishFailureIsReported(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("publish [account opportunity]: 0x80040216 busy")
 	a := newLockedAPI(t)
-	a.publishErr = boom
+	a.publishErr, a.absent = boom, true
 	written, d := create(ctx, a, lookupModel(t))
 	if !written || !d.HasError() || !strings.Contains(d[0].Summary(), "Error publishing CRM field opportunity/pfx_x") ||
-		!strings.Contains(d[0].Detail(), "marked for re-creation") || !strings.Contains(d[0].Detail(), "0x80040216") {
+		!strings.Contains(d[0].Detail(), "the next apply deletes it and creates it again") || !strings.Contains(d[0].Detail(), "0x80040216") {
 		t.Errorf("create: written=%v diags=%v", written, d)
 	}
 	plan := lookupModel(t)

@@ -84,7 +84,7 @@ func readRemote(ctx context.Context, api metadataAPI, table, logicalName string,
 		rel, err := api.LookupRelationship(ctx, table, logicalName)
 		switch {
 		case err == nil:
-			m.RelationshipSchemaName = types.StringValue(rel.SchemaName)
+			m.RelationshipSchemaName = framework.NameValue(rel.SchemaName)
 			if m.TargetTable.IsNull() {
 				m.TargetTable = types.StringValue(rel.ReferencedEntity)
 			}
@@ -96,8 +96,10 @@ func readRemote(ctx context.Context, api metadataAPI, table, logicalName string,
 	return m, true, diags
 }
 
-// create writes the column (before any write, a lookup's target table must
-// exist) under the table lock, then publishes. written reports whether the
+// create writes the column under the table lock, then publishes. Before
+// any write it checks that the table (and a lookup's target table) exists
+// and that the column does not: an existing column is never written over,
+// the error carries the import block instead. written reports whether the
 // column was created, so the caller can keep it in state when a later step
 // fails.
 func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, diags diag.Diagnostics) {
@@ -107,22 +109,29 @@ func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, d
 	id := fieldID(table, m.LogicalName.ValueString())
 	summary := "Error creating CRM field " + id
 	sol := m.SolutionUniqueName.ValueString()
+	if _, ok := existingTable(ctx, api, path.Root("table"), table, summary, "the column cannot be added to it",
+		"Set table to the logical name of an existing table (e.g. \"opportunity\"), or create the table first and reference it "+
+			"(e.g. table = cosell_crm_table.example.logical_name).", &diags); !ok {
+		return false, diags
+	}
+	switch existing, err := api.GetAttribute(ctx, table, m.LogicalName.ValueString(), ""); {
+	case err == nil:
+		diags.AddAttributeError(path.Root("schema_name"), summary, framework.AlreadyExists("cosell_crm_field",
+			fmt.Sprintf("The column %s (schema name %s) of table %s", existing.LogicalName, existing.SchemaName, table), id))
+		return false, diags
+	case !dataverse.IsNotFound(err):
+		diags.AddError(summary, "Checking whether the column already exists: "+err.Error())
+		return false, diags
+	}
 	if m.Type.ValueString() == typeLookup {
-		target := m.TargetTable.ValueString()
-		t, err := api.GetTable(ctx, target)
-		if dataverse.IsNotFound(err) {
-			diags.AddAttributeError(path.Root("target_table"), summary,
-				fmt.Sprintf("The target table %q does not exist in this Dataverse environment, so the lookup cannot point to it. Nothing was created. "+
-					"Set target_table to the logical name of an existing table (e.g. \"account\"), or create the table first and reference it "+
-					"(e.g. target_table = cosell_crm_table.example.logical_name).", target))
-			return false, diags
-		}
-		if err != nil {
-			diags.AddError(summary, "Reading the target table "+target+": "+err.Error())
+		t, ok := existingTable(ctx, api, path.Root("target_table"), m.TargetTable.ValueString(), summary, "the lookup cannot point to it",
+			"Set target_table to the logical name of an existing table (e.g. \"account\"), or create the table first and reference it "+
+				"(e.g. target_table = cosell_crm_table.example.logical_name).", &diags)
+		if !ok {
 			return false, diags
 		}
 		if _, err := api.CreateOneToMany(ctx, newRelationship(m, t.PrimaryIDAttribute), sol); err != nil {
-			diags.AddError(summary, err.Error())
+			createError(&diags, summary, m, err)
 			return false, diags
 		}
 	} else {
@@ -131,16 +140,56 @@ func create(ctx context.Context, api metadataAPI, m fieldModel) (written bool, d
 			return false, diags
 		}
 		if _, err := api.CreateAttribute(ctx, table, def, sol); err != nil {
-			diags.AddError(summary, err.Error())
+			createError(&diags, summary, m, err)
 			return false, diags
 		}
 	}
 	unlock()
 	if err := api.Publish(ctx, tablesOf(m)...); err != nil {
 		diags.AddError("Error publishing CRM field "+id,
-			"The column was created but publishing the table failed: "+err.Error()+". Run apply again: the column is marked for re-creation.")
+			"The column was created, but publishing the table failed: "+err.Error()+". The column is saved in state as tainted, so "+
+				"the next apply deletes it and creates it again (it holds no data yet). To keep it instead, run "+
+				"`terraform untaint <address>` (or `tofu untaint`): the next change to the column publishes the table.")
 	}
 	return true, diags
+}
+
+// existingTable reads, before any write, a table the column needs; a
+// missing one is reported on attribute with what it means (why) and the fix.
+func existingTable(ctx context.Context, api metadataAPI, attribute path.Path, table, summary, why, fix string,
+	diags *diag.Diagnostics) (*dataverse.EntityMetadata, bool) {
+	t, err := api.GetTable(ctx, table)
+	switch {
+	case err == nil:
+		return t, true
+	case dataverse.IsNotFound(err):
+		diags.AddAttributeError(attribute, summary,
+			fmt.Sprintf("The table %q does not exist in this Dataverse environment, so %s. Nothing was created. %s", table, why, fix))
+	default:
+		diags.AddError(summary, "Reading the table "+table+": "+err.Error())
+	}
+	return nil, false
+}
+
+// createError explains a refused create. 0x80044363 ("… is not unique")
+// means a column or relationship of that name exists although the check
+// before the write did not see it: created meanwhile, or a relationship
+// name in use.
+func createError(diags *diag.Diagnostics, summary string, m fieldModel, err error) {
+	if !dataverse.IsNameNotUnique(err) {
+		diags.AddError(summary, err.Error())
+		return
+	}
+	id := fieldID(m.Table.ValueString(), m.LogicalName.ValueString())
+	if m.Type.ValueString() == typeLookup {
+		diags.AddAttributeError(path.Root("relationship_schema_name"), summary, fmt.Sprintf(
+			"Dataverse refused the name because a column %s or a relationship %s already exists (%s). Nothing was created. "+
+				"If the relationship belongs to another lookup, set relationship_schema_name to a free name; if the column is yours, "+
+				"import it:\n\n%s", id, m.RelationshipSchemaName.ValueString(), dataverse.ErrorCode(err), framework.ImportBlock("cosell_crm_field", id)))
+		return
+	}
+	diags.AddAttributeError(path.Root("schema_name"), summary, framework.AlreadyExists("cosell_crm_field",
+		fmt.Sprintf("The column %s (it appeared while this apply was running; Dataverse answered %s)", id, dataverse.ErrorCode(err)), id))
 }
 
 // update applies the in-place changes from state to plan (facts.go §4–§5)
@@ -158,6 +207,7 @@ func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.D
 		return diags
 	}
 	typ := plan.Type.ValueString()
+	wrote := false
 
 	var removed []option
 	if typ == typeChoice {
@@ -175,11 +225,13 @@ func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.D
 			if _, err := api.InsertOptionValue(ctx, ref, &v, *label(o.Label), sol); err != nil {
 				return fail(fmt.Sprintf("adding option %d (%s)", o.Value, o.Label), err)
 			}
+			wrote = true
 		}
 		for _, o := range relabelled {
 			if err := api.UpdateOptionValue(ctx, ref, o.Value, *label(o.Label), true, sol); err != nil {
 				return fail(fmt.Sprintf("relabelling option %d", o.Value), err)
 			}
+			wrote = true
 		}
 	}
 	if typ == typeBoolean {
@@ -191,6 +243,7 @@ func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.D
 				if err := api.UpdateOptionValue(ctx, ref, b.value, *label(b.wanted.ValueString()), true, sol); err != nil {
 					return fail(fmt.Sprintf("relabelling the %s option", map[int]string{1: "true", 0: "false"}[b.value]), err)
 				}
+				wrote = true
 			}
 		}
 	}
@@ -204,13 +257,20 @@ func update(ctx context.Context, api metadataAPI, state, plan fieldModel) diag.D
 		if err := api.UpdateAttribute(ctx, table, *def, true); err != nil {
 			return fail("writing the definition", err)
 		}
+		wrote = true
 	}
 	for _, o := range removed {
 		if err := api.DeleteOptionValue(ctx, ref, o.Value, sol); err != nil {
 			return fail(fmt.Sprintf("removing option %d (%s)", o.Value, o.Label), err)
 		}
+		wrote = true
 	}
 	unlock()
+	if !wrote {
+		// Only a name's letter case or an unread solution_unique_name
+		// changed: nothing to write or publish.
+		return diags
+	}
 	if err := api.Publish(ctx, tablesOf(plan)...); err != nil {
 		return fail("publishing", err)
 	}

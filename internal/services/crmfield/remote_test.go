@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // fakeAPI records the calls the operations make, in order.
@@ -19,6 +21,8 @@ type fakeAPI struct {
 	tables map[string]string // logical name → primary key
 	rel    *dataverse.OneToManyRelationship
 	put    *dataverse.AttributeMetadata
+	// absent: the column does not exist until a create writes it.
+	absent bool
 }
 
 var notFound = &dataverse.Error{StatusCode: http.StatusNotFound, Message: "not found"}
@@ -29,7 +33,7 @@ func (f *fakeAPI) log(format string, args ...any) {
 
 func (f *fakeAPI) GetAttribute(_ context.Context, table, logical, cast string) (*dataverse.AttributeMetadata, error) {
 	f.log("GET attribute %s/%s", table, logical)
-	if f.attr == nil {
+	if f.attr == nil || f.absent {
 		return nil, notFound
 	}
 	a := *f.attr
@@ -37,6 +41,7 @@ func (f *fakeAPI) GetAttribute(_ context.Context, table, logical, cast string) (
 }
 func (f *fakeAPI) CreateAttribute(_ context.Context, table string, def dataverse.AttributeMetadata, sol string) (string, error) {
 	f.log("POST attribute %s/%s solution=%s", table, def.SchemaName, sol)
+	f.absent = false
 	return "id", nil
 }
 func (f *fakeAPI) UpdateAttribute(_ context.Context, table string, def dataverse.AttributeMetadata, merge bool) error {
@@ -58,6 +63,7 @@ func (f *fakeAPI) GetTable(_ context.Context, name string) (*dataverse.EntityMet
 }
 func (f *fakeAPI) CreateOneToMany(_ context.Context, rel dataverse.OneToManyRelationship, sol string) (string, error) {
 	f.log("POST relationship %s %s->%s(%s)", rel.SchemaName, rel.ReferencedEntity, rel.ReferencingEntity, rel.ReferencedAttribute)
+	f.absent = false
 	return "rel", nil
 }
 func (f *fakeAPI) LookupRelationship(_ context.Context, table, attribute string) (*dataverse.OneToManyRelationship, error) {
@@ -134,20 +140,21 @@ func TestUpdateLabelsOnlySkipsPut(t *testing.T) {
 func TestCreateLookupChecksTargetFirst(t *testing.T) {
 	ctx := context.Background()
 	m := model(t, typeLookup)
-	m.TargetTable, m.RelationshipSchemaName = types.StringValue("pfx_missing"), types.StringValue("pfx_rel")
-	f := &fakeAPI{tables: map[string]string{"account": "accountid"}}
+	m.TargetTable, m.RelationshipSchemaName = types.StringValue("pfx_missing"), framework.NameValue("pfx_rel")
+	f := &fakeAPI{tables: map[string]string{"account": "accountid", "opportunity": "opportunityid"}}
 	written, d := create(ctx, f, m)
 	if written || !d.HasError() || !strings.Contains(d[0].Detail(), `"pfx_missing" does not exist`) {
 		t.Fatalf("written=%v diags=%v", written, d)
 	}
-	assertCalls(t, f, "GET table pfx_missing")
+	assertCalls(t, f, "GET table opportunity", "GET attribute opportunity/pfx_x", "GET table pfx_missing")
 
 	m.TargetTable = types.StringValue("account")
 	f.calls = nil
 	if written, d = create(ctx, f, m); !written || d.HasError() {
 		t.Fatalf("written=%v diags=%v", written, d)
 	}
-	assertCalls(t, f, "GET table account", "POST relationship pfx_rel account->opportunity(accountid)", "PublishXml account,opportunity")
+	assertCalls(t, f, "GET table opportunity", "GET attribute opportunity/pfx_x", "GET table account",
+		"POST relationship pfx_rel account->opportunity(accountid)", "PublishXml account,opportunity")
 }
 
 func TestRemoveLookupDeletesRelationship(t *testing.T) {

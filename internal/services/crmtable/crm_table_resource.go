@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*crmTableResource)(nil)
 	_ resource.ResourceWithImportState    = (*crmTableResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*crmTableResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*crmTableResource)(nil)
 )
 
 // NewCRMTableResource is cosell_crm_table.
@@ -50,17 +51,21 @@ func (r *crmTableResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"endpoints (`POST /EntityDefinitions`). The co-sell connector's *Microsoft Partner Center Solutions* and " +
 			"*Microsoft Solution Details* tables are such tables. Labels and the description are updated in place " +
 			"(`PUT` with `MSCRM.MergeLabels: true`, so labels in other languages are kept); the schema name, ownership, " +
-			"the primary column's schema name and the solution force a new table. Customisations are published after " +
+			"the primary column's schema name and a recorded solution force a new table (never a change of letter case alone; the plan " +
+			"warns that the rows are deleted). Customisations are published after " +
 			"every create and update. **Destroying the resource deletes the table and all of its rows.**\n\n" +
+			"Creating a table that already exists stops before any write with the ready `import` block for it.\n\n" +
 			"Import with the table's logical name, e.g. `terraform import cosell_crm_table.example contoso_solutiondetail`.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("The table's logical name (the lower-cased schema name); also the import id."),
 			"schema_name": schema.StringAttribute{
-				Required: true,
+				Required: true, CustomType: framework.NameType{},
 				MarkdownDescription: "Schema name of the table, with your solution publisher's customization prefix, e.g. " +
-					"`contoso_SolutionDetail` (at most 50 characters). Changing it creates a new table.",
+					"`contoso_SolutionDetail` (at most 50 characters). Names are case-insensitive: another letter case names the same " +
+					"table, is kept as written and never replaces it. Changing the name otherwise creates a new table (the plan warns: " +
+					"the old table and its rows are deleted).",
 				Validators:    []validator.String{validate.SchemaName(maxSchemaNameLength)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the table and all of its rows")},
 			},
 			"logical_name":    computed("Logical name: the schema name in lower case, e.g. `contoso_solutiondetail`."),
 			"entity_set_name": computed("Entity set name used in Web API record URLs, e.g. `contoso_solutiondetails`."),
@@ -95,11 +100,11 @@ func (r *crmTableResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"(for the solution details catalogue, the solution name).",
 				Attributes: map[string]schema.Attribute{
 					"schema_name": schema.StringAttribute{
-						Required: true,
+						Required: true, CustomType: framework.NameType{},
 						MarkdownDescription: "Schema name of the column, with the same publisher prefix as the table, e.g. " +
-							"`contoso_Name`. Changing it creates a new table.",
+							"`contoso_Name`. Case-insensitive like the table's. Changing it (other than in letter case) creates a new table.",
 						Validators:    []validator.String{validate.SchemaName(maxSchemaNameLength)},
-						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+						PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the table and all of its rows")},
 					},
 					"logical_name": computed("Logical name of the column, e.g. `contoso_name`."),
 					"display_name": schema.StringAttribute{
@@ -118,14 +123,15 @@ func (r *crmTableResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				},
 			},
 			"solution_unique_name": schema.StringAttribute{
-				Optional: true,
+				Optional: true, CustomType: framework.NameType{},
 				MarkdownDescription: "Unique name of the unmanaged solution to create the table in (sent as " +
-					"`MSCRM.SolutionUniqueName`). Dataverse does not report it back, so it is not set after import. " +
-					"Changing it creates a new table.",
+					"`MSCRM.SolutionUniqueName`). Dataverse does not report it back: after an import (or when it is added to a table " +
+					"created without it) the first apply only records the configured value, writes nothing and never replaces the " +
+					"table. Changing a recorded value to another solution (other than in letter case) creates a new table.",
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the table and all of its rows")},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -133,7 +139,7 @@ func (r *crmTableResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 // ValidateConfig checks that the primary name column uses the table's
 // publisher prefix (both are created by one solution publisher).
 func (r *crmTableResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var tableName, columnName types.String
+	var tableName, columnName framework.Name
 	columnPath := path.Root("primary_name_column").AtName("schema_name")
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("schema_name"), &tableName)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, columnPath, &columnName)...)
@@ -147,7 +153,7 @@ func (r *crmTableResource) ValidateConfig(ctx context.Context, req resource.Vali
 
 // checkPrimaryPrefix returns "" when the prefixes agree or cannot be known
 // yet (unknown values, or names the schema validators already reject).
-func checkPrimaryPrefix(tableName, columnName types.String) string {
+func checkPrimaryPrefix(tableName, columnName framework.Name) string {
 	if tableName.IsNull() || tableName.IsUnknown() || columnName.IsNull() || columnName.IsUnknown() {
 		return ""
 	}
@@ -167,6 +173,33 @@ func (r *crmTableResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func object(logical string) string { return "CRM table " + logical }
 
+// scope identifies this run's provider instance for claims.
+func (r *crmTableResource) scope() any {
+	if r.client == nil {
+		return nil
+	}
+	return r.client
+}
+
+const twoTablesFix = "Keep one cosell_crm_table for this table and remove the other."
+
+// ModifyPlan catches two resources for one table and warns when the plan
+// replaces the table (its rows are deleted).
+func (r *crmTableResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var name framework.Name
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("schema_name"), &name)...)
+	logical := strings.ToLower(name.ValueString())
+	if !name.IsUnknown() && !name.IsNull() {
+		framework.ClaimOrError(r.scope(), framework.PhasePlan, "crm_table:"+logical, req.Config.Raw.String(), &resp.Diagnostics, path.Root("schema_name"),
+			object(logical), twoTablesFix)
+	}
+	framework.WarnIfReplacing(ctx, req, resp, object(logical), "all of its rows", path.Root("schema_name"), path.Root("ownership"),
+		path.Root("primary_name_column").AtName("schema_name"), path.Root("solution_unique_name"))
+}
+
 func (r *crmTableResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan tableModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -181,17 +214,31 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	logical := strings.ToLower(plan.SchemaName.ValueString())
 	// Columns of this table (cosell_crm_field) write under the same lock;
 	// publishing comes after it is released, shared with them (facts.go §3).
+	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "crm_table:"+logical, "", &resp.Diagnostics, path.Root("schema_name"),
+		object(logical), twoTablesFix) {
+		return
+	}
 	unlock := sync.OnceFunc(framework.Lock(framework.TableLockKey(logical)))
 	defer unlock()
 	dv := framework.Dataverse(ctx, r.client, object(logical), &resp.Diagnostics)
 	if dv == nil {
 		return
 	}
+	// Never write over a table that exists: it may hold rows.
+	switch existing, err := dv.GetTable(ctx, logical); {
+	case err == nil:
+		resp.Diagnostics.AddAttributeError(path.Root("schema_name"), "Error creating "+object(logical), framework.AlreadyExists(
+			"cosell_crm_table", fmt.Sprintf("The table %s (schema name %s)", logical, existing.SchemaName), logical))
+		return
+	case !dataverse.IsNotFound(err):
+		framework.AddAPIError(&resp.Diagnostics, "checking before creating", object(logical), err)
+		return
+	}
 	if _, err := dv.CreateTable(ctx, expandTable(plan), plan.SolutionUniqueName.ValueString()); err != nil {
-		if dataverse.IsDuplicate(err) || strings.Contains(err.Error(), "not unique") {
-			resp.Diagnostics.AddAttributeError(path.Root("schema_name"), "Error creating "+object(logical),
-				fmt.Sprintf("A table or column named %s already exists in this organisation (%v). Choose another schema_name, "+
-					"or bring the existing table under Terraform with: terraform import <address> %s", plan.SchemaName.ValueString(), err, logical))
+		if dataverse.IsDuplicate(err) || dataverse.IsNameNotUnique(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("schema_name"), "Error creating "+object(logical), framework.AlreadyExists(
+				"cosell_crm_table", fmt.Sprintf("A table or column named %s (Dataverse answered %s)", plan.SchemaName.ValueString(),
+					dataverse.ErrorCode(err)), logical))
 			return
 		}
 		framework.AddAPIError(&resp.Diagnostics, "creating", object(logical), err)
@@ -216,7 +263,10 @@ func (r *crmTableResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if publishErr != nil {
-		framework.AddAPIError(&resp.Diagnostics, "publishing", object(logical), publishErr)
+		resp.Diagnostics.AddError("Error publishing "+object(logical), "The table was created, but publishing it failed: "+
+			publishErr.Error()+". The table is saved in state as tainted, so the next apply deletes it and creates it again "+
+			"(it has no rows yet). To keep it instead, run `terraform untaint <address>` (or `tofu untaint`); the next change "+
+			"to the table or one of its columns publishes it.")
 	}
 }
 

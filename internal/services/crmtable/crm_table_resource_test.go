@@ -332,7 +332,8 @@ resource "cosell_crm_table" "test" {
 }
 
 // Creating a table whose schema name is taken (here the connector's own
-// catalogue, installed in the emulator) fails with the import command.
+// catalogue, installed in the emulator) fails before any write with the
+// import block.
 func TestAccCRMTable_alreadyExists(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -348,7 +349,7 @@ resource "cosell_crm_table" "test" {
     display_name = "Solution Name"
   }
 }`,
-			ExpectError: regexp.MustCompile(`(?s)Error creating CRM table msft_solutiondetail.*already exists.*terraform import <address>\s+msft_solutiondetail`),
+			ExpectError: regexp.MustCompile(`(?s)Error creating CRM table msft_solutiondetail.*already\s+exists.*Nothing\s+was\s+written.*import \{\s+to = cosell_crm_table\.<name>.*id = "msft_solutiondetail"`),
 		}},
 	})
 	if _, ok := acctest.Emulator(t).Dataverse().Table("msft_solutiondetail"); !ok {

@@ -31,6 +31,13 @@ import "time"
 //     is kept from configuration and is null after import.
 //  7. Default timeouts: metadata writes take seconds to a minute on real
 //     organisations (create also provisions the table), hence the margins.
+//
+//  8. Like cosell_crm_field (its facts.go §11–§12): names compare without
+//     case, solution_unique_name never replaces after an import, and create
+//     GETs the table first and stops with the import block when it exists
+//     (no mark on a table proves it is our own orphan). A failed publish
+//     after the create leaves the table in state tainted; the error says the
+//     next apply re-creates it (it has no rows yet) or how to untaint it.
 
 // Ownership values of the schema and their OwnershipType on the wire.
 var ownershipToWire = map[string]string{

@@ -9,12 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // tableModel is cosell_crm_table's Terraform state.
 type tableModel struct {
 	ID                    types.String      `tfsdk:"id"`
-	SchemaName            types.String      `tfsdk:"schema_name"`
+	SchemaName            framework.Name    `tfsdk:"schema_name"`
 	LogicalName           types.String      `tfsdk:"logical_name"`
 	EntitySetName         types.String      `tfsdk:"entity_set_name"`
 	MetadataID            types.String      `tfsdk:"metadata_id"`
@@ -23,16 +24,16 @@ type tableModel struct {
 	Description           types.String      `tfsdk:"description"`
 	Ownership             types.String      `tfsdk:"ownership"`
 	PrimaryNameColumn     *primaryNameModel `tfsdk:"primary_name_column"`
-	SolutionUniqueName    types.String      `tfsdk:"solution_unique_name"`
+	SolutionUniqueName    framework.Name    `tfsdk:"solution_unique_name"`
 	Timeouts              timeouts.Value    `tfsdk:"timeouts"`
 }
 
 // primaryNameModel is the table's primary name column.
 type primaryNameModel struct {
-	SchemaName  types.String `tfsdk:"schema_name"`
-	LogicalName types.String `tfsdk:"logical_name"`
-	DisplayName types.String `tfsdk:"display_name"`
-	MaxLength   types.Int64  `tfsdk:"max_length"`
+	SchemaName  framework.Name `tfsdk:"schema_name"`
+	LogicalName types.String   `tfsdk:"logical_name"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	MaxLength   types.Int64    `tfsdk:"max_length"`
 }
 
 // expandTable builds the POST /EntityDefinitions body from the plan.
@@ -84,7 +85,7 @@ func primaryChanged(a, b *primaryNameModel) bool {
 // timeouts are left as they are (facts.go §6).
 func flattenTable(m *tableModel, e *dataverse.EntityMetadata, primary *dataverse.AttributeMetadata) {
 	m.ID = types.StringValue(e.LogicalName)
-	m.SchemaName = types.StringValue(e.SchemaName)
+	m.SchemaName = framework.NameValue(e.SchemaName)
 	m.LogicalName = types.StringValue(e.LogicalName)
 	m.EntitySetName = types.StringValue(e.EntitySetName)
 	m.MetadataID = types.StringValue(e.MetadataID)
@@ -93,7 +94,7 @@ func flattenTable(m *tableModel, e *dataverse.EntityMetadata, primary *dataverse
 	m.Description = stringOrNull(e.Description.Text(dataverse.LanguageEnglish))
 	m.Ownership = types.StringValue(ownershipFromWire(e.OwnershipType))
 	p := &primaryNameModel{
-		SchemaName:  types.StringValue(primary.SchemaName),
+		SchemaName:  framework.NameValue(primary.SchemaName),
 		LogicalName: types.StringValue(primary.LogicalName),
 		DisplayName: types.StringValue(primary.DisplayName.Text(dataverse.LanguageEnglish)),
 		MaxLength:   types.Int64Null(),

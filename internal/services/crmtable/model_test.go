@@ -8,17 +8,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 func planFixture() tableModel {
 	return tableModel{
-		SchemaName:            types.StringValue("contoso_SolutionDetail"),
+		SchemaName:            framework.NameValue("contoso_SolutionDetail"),
 		DisplayName:           types.StringValue("Microsoft Solution Detail"),
 		DisplayCollectionName: types.StringValue("Microsoft Solution Details"),
 		Description:           types.StringNull(),
 		Ownership:             types.StringValue("organization"),
 		PrimaryNameColumn: &primaryNameModel{
-			SchemaName:  types.StringValue("contoso_Name"),
+			SchemaName:  framework.NameValue("contoso_Name"),
 			DisplayName: types.StringValue("Solution Name"),
 			MaxLength:   types.Int64Value(200),
 		},
@@ -71,7 +72,7 @@ func TestFlattenTable(t *testing.T) {
 		PrimaryNameAttribute:  "contoso_name",
 	}
 	a := &dataverse.AttributeMetadata{SchemaName: "contoso_Name", LogicalName: "contoso_name", DisplayName: dataverse.NewLabel("Name", 1033), MaxLength: &n}
-	m := tableModel{SolutionUniqueName: types.StringValue("CosellConfig")}
+	m := tableModel{SolutionUniqueName: framework.NameValue("CosellConfig")}
 	flattenTable(&m, e, a)
 	switch {
 	case m.ID.ValueString() != "contoso_solutiondetail", m.EntitySetName.ValueString() != "contoso_solutiondetails":
@@ -119,14 +120,14 @@ func TestUpdateHelpers(t *testing.T) {
 }
 
 func TestCheckPrimaryPrefix(t *testing.T) {
-	s := types.StringValue
+	s := framework.NameValue
 	for _, tc := range []struct {
-		table, column types.String
+		table, column framework.Name
 		want          string
 	}{
 		{s("contoso_Catalogue"), s("contoso_Name"), ""},
 		{s("contoso_Catalogue"), s("fabrik_Name"), `name the column "contoso_Name"`},
-		{s("contoso_Catalogue"), types.StringUnknown(), ""},
+		{s("contoso_Catalogue"), framework.NameUnknown(), ""},
 		{s("Catalogue"), s("fabrik_Name"), ""}, // the schema name validator reports the table
 	} {
 		got := checkPrimaryPrefix(tc.table, tc.column)

@@ -26,7 +26,7 @@ func (r *environmentVariableResource) ValidateConfig(ctx context.Context, req re
 	}
 	sv := &validator.StringResponse{}
 	validate.SchemaName(100).ValidateString(ctx, validator.StringRequest{Path: pathSchemaName, PathExpression: pathSchemaName.Expression(),
-		ConfigValue: cfg.SchemaName, Config: req.Config}, sv)
+		ConfigValue: cfg.SchemaName.StringValue, Config: req.Config}, sv)
 	resp.Diagnostics.Append(sv.Diagnostics...)
 
 	typ := block.Type
@@ -69,13 +69,17 @@ func (r *environmentVariableResource) ModifyPlan(ctx context.Context, req resour
 	}
 	plan.ID = name
 	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...) }()
+	if !framework.ClaimOrError(r.scope(), framework.PhasePlan, "environment_variable:"+name.ValueString(), req.Config.Raw.String(), &resp.Diagnostics,
+		pathSchemaName, object(name.ValueString()), twoVariablesFix) {
+		return
+	}
 
 	if plan.Definition.IsUnknown() {
 		return // the block comes from values known only at apply
 	}
 	if block != nil {
 		plan.Type, plan.DefaultValue = block.Type, block.DefaultValue
-		if state != nil && state.SchemaName.Equal(name) && !block.Type.IsUnknown() && !state.Type.IsNull() &&
+		if state != nil && framework.SameName(state.SchemaName.ValueString(), name.ValueString()) && !block.Type.IsUnknown() && !state.Type.IsNull() &&
 			!state.Type.Equal(block.Type) {
 			o := readOrigin(ctx, req.Private, &resp.Diagnostics)
 			if !o.DefinitionCreated || state.Definition.IsNull() {

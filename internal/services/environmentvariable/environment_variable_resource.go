@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/conns"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
@@ -70,6 +69,48 @@ func (r *environmentVariableResource) dataverse(ctx context.Context, diags *diag
 
 func object(schemaName string) string { return "environment variable " + schemaName }
 
+// scope identifies this run's provider instance for claims.
+func (r *environmentVariableResource) scope() any {
+	if r.client == nil {
+		return nil
+	}
+	return r.client
+}
+
+const twoVariablesFix = "Keep one cosell_environment_variable per schema name and remove the other (both would set the one current value)."
+
+// maxValueWrites bounds the re-read-and-retry of a value write that meets a
+// 412 (the record changed between our read and our write).
+const maxValueWrites = 3
+
+// writeValue sets the value record cur (read just before) to value with
+// If-Match, so a change made meanwhile by someone else is never silently
+// overwritten: on 412 it reads the record again and, while it still holds
+// another value, writes again, at most maxValueWrites times.
+func writeValue(ctx context.Context, c *dataverse.Client, def *dataverse.EnvironmentVariableDefinition, cur *dataverse.EnvironmentVariableValue, value string) error {
+	for try := 1; ; try++ {
+		err := c.UpdateEnvironmentVariableValue(ctx, cur.ID, value, cur.ETag)
+		if !dataverse.IsPreconditionFailed(err) {
+			return err
+		}
+		again, rerr := currentValue(ctx, c, def)
+		switch {
+		case rerr != nil:
+			return fmt.Errorf("the value record %s changed while it was being written (HTTP 412), and reading it again failed: %w", cur.ID, rerr)
+		case again == nil:
+			return fmt.Errorf("the value record %s was deleted while it was being written (HTTP 412). Nothing was changed: run apply again "+
+				"and the plan re-creates the value", cur.ID)
+		case again.Value == value:
+			return nil // someone wrote the same value
+		case try >= maxValueWrites:
+			return fmt.Errorf("the value record %s kept changing while it was being written (HTTP 412 %d times: another process, such as "+
+				"a flow or another Terraform configuration, writes it too). The value now is %q. Find the other writer, then run apply again",
+				cur.ID, try, again.Value)
+		}
+		cur = again
+	}
+}
+
 // currentValue returns the definition's value record, nil when there is
 // none, and an error when there is more than one (facts.go §9).
 func currentValue(ctx context.Context, c *dataverse.Client, def *dataverse.EnvironmentVariableDefinition) (*dataverse.EnvironmentVariableValue, error) {
@@ -124,6 +165,9 @@ func (r *environmentVariableResource) Create(ctx context.Context, req resource.C
 	defer cancel()
 	name, value := plan.SchemaName.ValueString(), plan.Value.ValueString()
 	obj := object(name)
+	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, "environment_variable:"+name, "", &resp.Diagnostics, pathSchemaName, obj, twoVariablesFix) {
+		return
+	}
 	block := plan.definitionBlock(ctx, &resp.Diagnostics)
 	c := r.dataverse(ctx, &resp.Diagnostics, "creating", obj)
 	if resp.Diagnostics.HasError() {
@@ -190,7 +234,7 @@ func (r *environmentVariableResource) Create(ctx context.Context, req resource.C
 	} else {
 		o.adopt(cur)
 		if cur.Value != value {
-			err = c.UpdateEnvironmentVariableValue(ctx, cur.ID, value, "")
+			err = writeValue(ctx, c, def, cur, value)
 		}
 	}
 	if err != nil {
@@ -326,6 +370,12 @@ func (r *environmentVariableResource) Read(ctx context.Context, req resource.Rea
 		return
 	}
 	if cur == nil && !o.DefinitionCreated {
+		if !o.Known && state.DefinitionID.IsNull() {
+			// Being imported: say why there is nothing to import, and how
+			// to adopt the variable instead.
+			resp.Diagnostics.AddAttributeError(pathSchemaName, "Cannot import "+obj+": it has no current value", importDefaultOnly(def))
+			return
+		}
 		// The value record is the object this resource stands for.
 		resp.State.RemoveResource(ctx)
 		return
@@ -397,7 +447,7 @@ func (r *environmentVariableResource) Update(ctx context.Context, req resource.U
 		_, err = c.CreateEnvironmentVariableValue(ctx, def.ID, name, value, "")
 		o.ValueCreated, o.PreviousValue = true, nil
 	case cur.Value != value:
-		err = c.UpdateEnvironmentVariableValue(ctx, cur.ID, value, "")
+		err = writeValue(ctx, c, def, cur, value)
 	}
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "setting the current value of", obj, err)
@@ -464,6 +514,19 @@ func (r *environmentVariableResource) Delete(ctx context.Context, req resource.D
 	}
 }
 
+// importDefaultOnly explains an import of a variable that has only its
+// definition's default value.
+func importDefaultOnly(def *dataverse.EnvironmentVariableDefinition) string {
+	dflt := "no default value either"
+	if def.DefaultValue != "" {
+		dflt = fmt.Sprintf("only the default value %q", def.DefaultValue)
+	}
+	return fmt.Sprintf("The definition %s exists, but it has no current value record (%s). cosell_environment_variable manages the "+
+		"current value record, so there is nothing to import. To adopt the variable, remove the import block (or skip `terraform import`) "+
+		"and apply the resource with the value to set (e.g. value = %q to keep what the variable resolves to today): the apply creates the "+
+		"current value record, and destroy deletes it again, so the variable falls back to its default.", def.SchemaName, dflt, def.DefaultValue)
+}
+
 func (r *environmentVariableResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if strings.TrimSpace(req.ID) == "" || strings.ContainsAny(req.ID, " /") {
 		resp.Diagnostics.AddError("Invalid import id",
@@ -471,6 +534,6 @@ func (r *environmentVariableResource) ImportState(ctx context.Context, req resou
 				"terraform import cosell_environment_variable.deal_value_field msft_dealvaluefield", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(req.ID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, pathSchemaName, types.StringValue(req.ID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), framework.NameValue(req.ID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, pathSchemaName, framework.NameValue(req.ID))...)
 }

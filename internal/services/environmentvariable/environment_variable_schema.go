@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
@@ -35,6 +36,10 @@ const resourceDescription = "Sets the **current value** of a Dataverse environme
 	"**Drift.** A value changed outside Terraform shows as an update. A deleted value record makes the resource disappear, so the plan " +
 	"re-creates it (when the `definition` block created the definition, the plan instead updates the value back into place; deleting that " +
 	"definition makes the resource disappear). More than one value record for the definition is an error: Dataverse uses one per definition.\n\n" +
+	"**One resource per variable.** Schema names compare without letter case, as in Dataverse; two resources for one variable in a " +
+	"configuration are refused at plan time. A value that someone else changes while it is being written (HTTP 412) is read again and " +
+	"written again, at most three times. A variable that has only its default value cannot be imported (there is no current value " +
+	"record yet): create the resource with the value instead.\n\n" +
 	"## The co-sell connector's variables\n\n" +
 	"The Dynamics 365 connector solution installs six variables (cosell-connector guide, *Edit environment variables*). Names the maker " +
 	"portal shows truncated are completed from the Salesforce solution's identical set and are marked *inferred*; check them with the " +
@@ -61,13 +66,14 @@ func (r *environmentVariableResource) Schema(ctx context.Context, _ resourceSche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: resourceDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true,
+			"id": schema.StringAttribute{Computed: true, CustomType: framework.NameType{},
 				MarkdownDescription: "The schema name (also the import id)."},
-			"schema_name": schema.StringAttribute{Required: true,
+			"schema_name": schema.StringAttribute{Required: true, CustomType: framework.NameType{},
 				MarkdownDescription: "Schema name of the environment variable definition, e.g. `msft_dealvaluefield` (at most 100 characters). " +
 					"When the `definition` block creates the definition, it must start with your publisher's customization prefix and an " +
-					"underscore (`contoso_SyncWindow`). Changing it replaces the resource.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"underscore (`contoso_SyncWindow`). Schema names are case-insensitive: `MSFT_DealValueField` names the same variable, " +
+					"is kept as written and never replaces the resource. Changing the name otherwise replaces the resource.",
+				PlanModifiers: []planmodifier.String{framework.RequiresReplaceIfRenamed("the resource")},
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 100)}},
 			"value": schema.StringAttribute{Required: true,
 				MarkdownDescription: "The current value, at most 2000 characters, written in the form the variable's type needs: `yes` or `no` for " +
@@ -106,7 +112,7 @@ func (r *environmentVariableResource) Schema(ctx context.Context, _ resourceSche
 						MarkdownDescription: "Whether a value is required when the solution is imported elsewhere. Defaults to `false`."},
 				},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: timeoutDescription("create", defaultCreateTimeout),
 				ReadDescription:   timeoutDescription("read", defaultReadTimeout),
 				UpdateDescription: timeoutDescription("update", defaultUpdateTimeout),

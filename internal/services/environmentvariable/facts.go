@@ -58,4 +58,21 @@ package environmentvariable
 //     schema names ranked by closeness (closestNames).
 //
 //  9. More than one value record for a definition is an error naming the
-//     records; the provider does not pick one.
+//     records; the provider does not pick one. Two resources of one
+//     configuration for one schema name (in any letter case) are refused at
+//     plan, and again before the first write (framework claims), so they
+//     cannot race into two records.
+//
+// 10. Schema names compare without case (framework.Name): Dataverse's
+//     spelling never replaces the configured one in state.
+//
+// 11. A value update is sent with If-Match (the ETag read just before): a
+//     412 means someone wrote meanwhile; the record is read again and, if it
+//     still holds another value, written again, at most maxValueWrites times,
+//     then the error names the value found and says to find the other writer.
+//
+// 12. An existing value record found by create is adopted (destroy writes
+//     its value back, §5): setting the current value of an installed
+//     variable is what the resource is for, and nothing is lost. Importing a
+//     variable without a value record fails with how to adopt it instead
+//     (create the resource with the value).

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/framework"
 )
 
 // Type names as the schema writes them (dataverse-api.md §4 "type").
@@ -41,8 +42,8 @@ func typeName(code int) string {
 
 // resourceModel is cosell_environment_variable.
 type resourceModel struct {
-	ID           types.String   `tfsdk:"id"`
-	SchemaName   types.String   `tfsdk:"schema_name"`
+	ID           framework.Name `tfsdk:"id"`
+	SchemaName   framework.Name `tfsdk:"schema_name"`
 	Value        types.String   `tfsdk:"value"`
 	Type         types.String   `tfsdk:"type"`
 	DefinitionID types.String   `tfsdk:"definition_id"`
@@ -105,8 +106,10 @@ func flattenDefinition(def *dataverse.EnvironmentVariableDefinition) types.Objec
 // flatten writes what Dataverse holds into the model. The definition block
 // is refreshed only when the configuration manages it (state has it).
 func (m *resourceModel) flatten(def *dataverse.EnvironmentVariableDefinition, val *dataverse.EnvironmentVariableValue) {
-	m.ID = types.StringValue(def.SchemaName)
-	m.SchemaName = types.StringValue(def.SchemaName)
+	// Dataverse may spell the name otherwise than the configuration;
+	// semantic equality (framework.Name) keeps the configured spelling.
+	m.ID = framework.NameValue(def.SchemaName)
+	m.SchemaName = framework.NameValue(def.SchemaName)
 	m.Type = types.StringValue(typeName(def.Type))
 	m.DefinitionID = types.StringValue(def.ID)
 	m.DefaultValue = strOrNull(def.DefaultValue)

@@ -56,14 +56,8 @@ func (s *session) listAll(ctx context.Context, diags *diag.Diagnostics) ([]datav
 // apply switches off before activating. It returns nil after adding a
 // diagnostic.
 func (s *session) prepare(ctx context.Context, names []string, all []dataverse.Workflow, off map[string]bool, diags *diag.Diagnostics) *plan {
-	res := resolve(names, all)
-	if !res.ok() {
-		diags.AddAttributeError(pathFlows, "Cloud flows not found in "+s.host, missingFlowsDetail(res, all))
-		return nil
-	}
-	p := newPlan(res, all)
-	if err := p.parseDeps(); err != nil {
-		framework.AddAPIError(diags, "reading the definition of", s.object(), err)
+	p := s.checkFlows(names, all, off, diags)
+	if p == nil {
 		return nil
 	}
 	refs, err := p.referenceProblems(ctx, s.api, s.conn)
@@ -76,14 +70,55 @@ func (s *session) prepare(ctx context.Context, names []string, all []dataverse.W
 			fmt.Sprintf("Cannot switch on %s: connection references have no connection", s.object()),
 			referencesDetail(refs, s.env, true))
 	}
-	if cp := p.childProblems(off); len(cp) > 0 {
-		diags.AddAttributeError(pathFlows,
-			fmt.Sprintf("Cannot switch on %s: child flows would not be on first", s.object()), childrenDetail(cp))
-	}
 	if diags.HasError() {
 		return nil
 	}
 	return p
+}
+
+// checkFlows runs the checks that need only the flows themselves, at plan
+// time as at apply: every name resolves, and every child flow of a flow to
+// switch on is on or listed before it. It returns nil after adding a
+// diagnostic.
+func (s *session) checkFlows(names []string, all []dataverse.Workflow, off map[string]bool, diags *diag.Diagnostics) *plan {
+	res := resolve(names, all)
+	if !res.ok() {
+		diags.AddAttributeError(pathFlows, "Cloud flows not found in "+s.host, missingFlowsDetail(res, all))
+		return nil
+	}
+	p := newPlan(res, all)
+	if err := p.parseDeps(); err != nil {
+		framework.AddAPIError(diags, "reading the definition of", s.object(), err)
+		return nil
+	}
+	if cp := p.childProblems(off); len(cp) > 0 {
+		diags.AddAttributeError(pathFlows,
+			fmt.Sprintf("Cannot switch on %s: child flows would not be on first", s.object()), childrenDetail(cp))
+		return nil
+	}
+	return p
+}
+
+// switchedOff returns the workflows that an update from oldNames to names
+// switches off first (no longer listed), in reverse old order, and their
+// ids (lower case).
+func switchedOff(oldNames, names []string, all []dataverse.Workflow) ([]*dataverse.Workflow, map[string]bool) {
+	var removed []*dataverse.Workflow
+	off := map[string]bool{}
+	old, keep := resolve(oldNames, all), resolve(names, all)
+	kept := map[string]bool{}
+	for _, w := range keep.flows {
+		if w != nil {
+			kept[strings.ToLower(w.ID)] = true
+		}
+	}
+	for _, w := range reversed(old.flows) {
+		if w != nil && !kept[strings.ToLower(w.ID)] {
+			removed = append(removed, w)
+			off[strings.ToLower(w.ID)] = true
+		}
+	}
+	return removed, off
 }
 
 // activate switches on the planned flows in order. It returns the

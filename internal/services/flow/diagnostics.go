@@ -136,6 +136,9 @@ func childrenDetail(problems []childProblem) string {
 		case childLater:
 			fmt.Fprintf(&b, "  - %q (flows[%d]) calls the child flow %q, which is off and listed after it (flows[%d]): move %q before %q.\n",
 				p.Flow, p.FlowPos, p.Child, p.ChildPos, p.Child, p.Flow)
+		case childOrder:
+			fmt.Fprintf(&b, "  - %q (flows[%d]) calls the child flow %q, which is listed after it (flows[%d]): move %q before %q.\n",
+				p.Flow, p.FlowPos, p.Child, p.ChildPos, p.Child, p.Flow)
 		case childUnlisted:
 			fmt.Fprintf(&b, "  - %q (flows[%d]) calls the child flow %q, which is off and not in flows: add %q to flows before %q.\n",
 				p.Flow, p.FlowPos, p.Child, p.Child, p.Flow)

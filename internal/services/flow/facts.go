@@ -21,6 +21,22 @@ var documentedOrder = []string{
 	"Dynamics 365 Microsoft Solution(s) to Partner Center",
 }
 
+// knownChildren is the connector's parent → child flow graph as far as the
+// reference tells it (cosell-connector.md §4.1): the Helper and the Co-sell
+// Referral Updates flows "must be on before" Partner Center to Dynamics 365
+// [doc]; Create Co-sell Referral is the child flow that creates the referral
+// for Dynamics 365 to Partner Center, which the opportunity entry point
+// calls — both [infer] from the roles and the documented order. The plan
+// checks a configured `flows` list against it without any request; the
+// real graph (each flow's clientdata) is checked too when the plan can
+// read the flows.
+var knownChildren = map[string][]string{
+	"Partner Center to Dynamics 365": {"Partner Center to Dynamics 365 - Helper",
+		"Partner Center Microsoft Co-sell Referral Updates to Dynamics 365"},
+	"Dynamics 365 to Partner Center":             {"Create Co-sell Referral – Dynamics 365 to Partner Center"},
+	"Dynamics 365 Opportunity to Partner Center": {"Dynamics 365 to Partner Center"},
+}
+
 // optionalFlows are in the solution but not in the documented order, so they
 // are NOT switched on by default (choice 1 below); add them to `flows` to
 // switch them on. The auto-heal name keeps the published misspelling.

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -120,19 +119,7 @@ func (r *activationResource) Update(ctx context.Context, req resource.UpdateRequ
 	var removed []*dataverse.Workflow
 	off := map[string]bool{}
 	if m.TurnOffOnDestroy.ValueBool() {
-		old, keep := resolve(oldNames, all), resolve(names, all)
-		kept := map[string]bool{}
-		for _, w := range keep.flows {
-			if w != nil {
-				kept[strings.ToLower(w.ID)] = true
-			}
-		}
-		for _, w := range reversed(old.flows) {
-			if w != nil && !kept[strings.ToLower(w.ID)] {
-				removed = append(removed, w)
-				off[strings.ToLower(w.ID)] = true
-			}
-		}
+		removed, off = switchedOff(oldNames, names, all)
 	}
 	p := s.prepare(ctx, names, all, off, &resp.Diagnostics)
 	if p == nil {

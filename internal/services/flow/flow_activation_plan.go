@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -77,9 +78,10 @@ func (r *activationResource) ModifyPlan(ctx context.Context, req resource.Modify
 			planned.ID = types.StringValue(orgHost(dv.OrgURL()))
 		}
 	}
+	var prior *activationModel
 	if !req.State.Raw.IsNull() {
-		var prior activationModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		prior = &activationModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -88,4 +90,68 @@ func (r *activationResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &planned)...)
+	if planned.Flows.IsUnknown() {
+		return
+	}
+	names := planned.names(ctx, &resp.Diagnostics)
+	if cp := orderProblems(names); len(cp) > 0 {
+		resp.Diagnostics.AddAttributeError(pathFlows, "Invalid flows: a child flow is listed after the flow that calls it", childrenDetail(cp))
+		return
+	}
+	r.checkAtPlan(ctx, names, prior, resp)
+}
+
+// orderProblems checks the order of names against the connector's known
+// parent/child graph (facts.go knownChildren), without any request: a
+// child listed after its parent can never be switched on in time.
+func orderProblems(names []string) []childProblem {
+	pos := map[string]int{}
+	for i, n := range names {
+		if _, dup := pos[normalizeName(n)]; !dup {
+			pos[normalizeName(n)] = i
+		}
+	}
+	var problems []childProblem
+	for i, n := range names {
+		for parent, children := range knownChildren {
+			if normalizeName(parent) != normalizeName(n) {
+				continue
+			}
+			for _, c := range children {
+				if j, listed := pos[normalizeName(c)]; listed && j > i {
+					problems = append(problems, childProblem{Flow: n, FlowPos: i, Child: names[j], ChildPos: j, Kind: childOrder})
+				}
+			}
+		}
+	}
+	return problems
+}
+
+// checkAtPlan reads the organisation's cloud flows while planning (one
+// request; ModifyPlan only reads) when the provider is configured, and
+// reports what would make the apply fail for certain: names that match no
+// flow, and child flows that are off and not listed before their caller.
+// Connection references are left to the apply, since a cosell_connection of
+// the same apply may bind them. A failed read is a warning: the apply
+// checks again before any write.
+func (r *activationResource) checkAtPlan(ctx context.Context, names []string, prior *activationModel, resp *resource.ModifyPlanResponse) {
+	if r.client == nil || len(names) == 0 {
+		return
+	}
+	var diags diag.Diagnostics
+	s := r.session(ctx, &diags)
+	if s == nil {
+		return
+	}
+	all, err := s.api.ListFlowsWithClientData(ctx, "")
+	if err != nil {
+		resp.Diagnostics.AddWarning("Could not check the cloud flows while planning",
+			"Listing the cloud flows of "+s.host+" failed ("+err.Error()+"); the apply checks them again before switching anything.")
+		return
+	}
+	off := map[string]bool{}
+	if prior != nil && prior.TurnOffOnDestroy.ValueBool() {
+		_, off = switchedOff(prior.names(ctx, &resp.Diagnostics), names, all)
+	}
+	s.checkFlows(names, all, off, &resp.Diagnostics)
 }

@@ -120,7 +120,7 @@ func (r *activationResource) Schema(ctx context.Context, _ resource.SchemaReques
 				MarkdownDescription: "True when every listed flow is on. A refresh that finds a flow off, suspended or missing sets it to false, " +
 					"and the plan then shows an update back to true.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "How long switching the flows on may take, as a duration such as `30s` or `10m`. Default `10m`.",
 				ReadDescription:   "How long reading the flows' states may take, e.g. `2m`. Default `5m`.",
 				UpdateDescription: "How long an update may take, e.g. `5m`. Default `10m`.",

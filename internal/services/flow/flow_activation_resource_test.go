@@ -264,10 +264,12 @@ func TestAccFlowActivation_drift(t *testing.T) {
 	})
 }
 
-// Flows deleted from the environment: all of them → the resource is gone
-// and planned again; one of them → reported as missing, the apply fails
-// before any write listing the flows that exist, and a re-created flow (new
-// workflow id, as a solution re-import gives) is picked up.
+// Flows deleted from the environment: all of them → the refresh drops the
+// resource and the plan (which reads the flows) fails naming them, instead
+// of planning a create that is certain to fail; one of them → the refresh
+// reports it missing and the plan fails listing the flows that exist,
+// before any write; a re-created flow (new workflow id, as a solution
+// re-import gives) is picked up.
 func TestAccFlowActivation_disappears(t *testing.T) {
 	emu := prepare(t)
 	bindAll(t, emu)
@@ -293,31 +295,25 @@ func TestAccFlowActivation_disappears(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: defaultConfig,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkStates(flows, "on"),
-					func(*terraform.State) error {
-						for _, f := range flows {
-							if err := emu.Dataverse().DeleteRecord("workflows", f.ID); err != nil {
-								return err
-							}
-						}
-						return nil
-					},
-				),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
-				}},
-				ExpectNonEmptyPlan: true,
+				Check:  checkStates(flows, "on"),
 			},
 			{
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
+				PreConfig: func() {
+					for _, f := range flows {
+						if err := emu.Dataverse().DeleteRecord("workflows", f.ID); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				RefreshState: true,
 				Check: func(s *terraform.State) error {
 					if _, ok := s.RootModule().Resources[resourceAddr]; ok {
 						return fmt.Errorf("%s should be gone from state once none of its flows exists", resourceAddr)
 					}
 					return nil
 				},
+				ExpectError: errorLike("Cloud flows not found", `"Partner Center Webhook Registration"`,
+					`"Dynamics 365 Microsoft Solution(s) to Partner Center"`, "Nothing was switched on or off"),
 			},
 			{
 				PreConfig: func() {
@@ -326,21 +322,23 @@ func TestAccFlowActivation_disappears(t *testing.T) {
 					}
 					w.reset()
 				},
+				// Re-created (off): the apply switches them all on again.
 				Config: defaultConfig,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
-				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					w.expectWorkflowPatches(len(flows)),
 					emuCheck(func() error { return checkOnInOrder(t, emu, flows) }),
 					checkStates(flows, "on"),
-					func(*terraform.State) error { return emu.Dataverse().DeleteRecord("workflows", solutions.ID) },
 				),
-				ExpectNonEmptyPlan: true,
 			},
 			{
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
+				PreConfig: func() {
+					if err := emu.Dataverse().DeleteRecord("workflows", solutions.ID); err != nil {
+						t.Fatal(err)
+					}
+					w.reset()
+				},
+				RefreshState: true,
+				ExpectError:  errorLike("Cloud flows not found", `"Dynamics 365 Microsoft Solution(s) to Partner Center"`, "Nothing was switched on or off", `"Dynamics 365 Leads to Partner Center"`),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(resourceAddr, "states.8.state", "missing"),
 					resource.TestCheckResourceAttr(resourceAddr, "states.8.name", solutions.Name),
@@ -349,14 +347,9 @@ func TestAccFlowActivation_disappears(t *testing.T) {
 				),
 			},
 			{
-				PreConfig:   w.reset,
-				Config:      defaultConfig,
-				ExpectError: errorLike("Cloud flows not found", `"Dynamics 365 Microsoft Solution(s) to Partner Center"`, "Nothing was switched on or off", `"Dynamics 365 Leads to Partner Center"`),
-			},
-			{
 				PreConfig: func() {
 					if got := w.since(); len(got) > 0 {
-						t.Errorf("the failed apply wrote %v", got)
+						t.Errorf("the failed plan wrote %v", got)
 					}
 					recreate(t, emu, saved[solutions.ID], newID)
 					w.reset()
@@ -451,8 +444,9 @@ func TestAccFlowActivation_missingConnection(t *testing.T) {
 	}
 }
 
-// A list that puts a caller before its child flow, or leaves an off child
-// out, fails before any write with the order to use.
+// A list that puts a caller before its child flow (refused while planning,
+// from the connector's known graph), or leaves an off child out, fails
+// before any write with the order to use.
 func TestAccFlowActivation_childFlowOrder(t *testing.T) {
 	emu := prepare(t)
 	bindAll(t, emu)
@@ -464,8 +458,8 @@ func TestAccFlowActivation_childFlowOrder(t *testing.T) {
 			{
 				Config: flowsConfig("", "Partner Center to Dynamics 365", "Partner Center to Dynamics 365 - Helper",
 					"Partner Center Microsoft Co-sell Referral Updates to Dynamics 365"),
-				ExpectError: errorLike("child flows would not be on first",
-					`"Partner Center to Dynamics 365" (flows[0]) calls the child flow "Partner Center to Dynamics 365 - Helper", which is off and listed after it (flows[1]): move "Partner Center to Dynamics 365 - Helper" before "Partner Center to Dynamics 365".`,
+				ExpectError: errorLike("a child flow is listed after the flow that calls it",
+					`"Partner Center to Dynamics 365" (flows[0]) calls the child flow "Partner Center to Dynamics 365 - Helper", which is listed after it (flows[1]): move "Partner Center to Dynamics 365 - Helper" before "Partner Center to Dynamics 365".`,
 					"Nothing was switched on", "ChildFlowNeverPublished", "1. Partner Center Webhook Registration"),
 			},
 			{

@@ -43,6 +43,7 @@ const (
 	childLater    = "later"    // off, listed after its caller
 	childUnlisted = "unlisted" // off, not listed
 	childMissing  = "missing"  // no such workflow
+	childOrder    = "order"    // listed after its caller (the connector's known graph)
 )
 
 // childProblem is a child flow that would not be on before its caller.

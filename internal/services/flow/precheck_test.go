@@ -189,3 +189,20 @@ func TestReferenceInMessage(t *testing.T) {
 		}
 	}
 }
+
+// The configured order is checked against the connector's known graph
+// without any request: a child after its parent is refused, a child
+// before it (or not listed) is not this check's business.
+func TestOrderProblems(t *testing.T) {
+	if p := orderProblems(documentedOrder); len(p) != 0 {
+		t.Fatalf("the documented order has problems: %+v", p)
+	}
+	got := orderProblems([]string{"partner center to dynamics 365", "Partner Center to Dynamics 365 - Helper", "Dynamics 365 to Partner Center"})
+	if len(got) != 1 || got[0].Kind != childOrder || got[0].FlowPos != 0 || got[0].ChildPos != 1 ||
+		got[0].Child != "Partner Center to Dynamics 365 - Helper" {
+		t.Fatalf("problems %+v", got)
+	}
+	if d := childrenDetail(got); !strings.Contains(d, "which is listed after it (flows[1])") || !strings.Contains(d, "documented turn-on order") {
+		t.Errorf("detail:\n%s", d)
+	}
+}

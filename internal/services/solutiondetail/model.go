@@ -282,3 +282,13 @@ func duplicateColumn(o types.Object) (first, second, name string) {
 	}
 	return "", "", ""
 }
+
+// describe names the columns key that holds logical, e.g. "columns.solution_id".
+func (c columns) describe(logical string) string {
+	for i, v := range []string{c.SolutionID, c.Name, c.Type, c.PublisherName} {
+		if strings.EqualFold(v, logical) {
+			return "columns." + columnNames[i]
+		}
+	}
+	return "a column of the row"
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -121,7 +122,7 @@ func (r *solutionDetailResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"record_id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
 				MarkdownDescription: "The row's primary key in Dataverse (a GUID)."},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -153,6 +154,40 @@ func (r *solutionDetailResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("columns"), planColumns(cfgColumns, table))...)
+	var sid types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("solution_id"), &sid)...)
+	framework.WarnIfReplacing(ctx, req, resp, "the catalogue row "+table.ValueString()+"/"+sid.ValueString(),
+		"the links that opportunities' Microsoft Solutions rows hold to it", path.Root("table"), path.Root("solution_id"))
+}
+
+// recordError reports a failed read or write of a catalogue row. A
+// property the table does not have (Dataverse: "Could not find a property
+// named …") means columns does not match the table: said on columns, with
+// the fix.
+func recordError(diags *diag.Diagnostics, action, object, table string, cols columns, err error) {
+	if missing := missingProperty(err); missing != "" {
+		diags.AddAttributeError(path.Root("columns"), "Error "+action+" "+object, fmt.Sprintf(
+			"The table %s has no column %q, which columns names (%s). Nothing was written. Set columns to the table's real "+
+				"column names, e.g.\n\n  columns = {\n    solution_id    = %q\n    name           = %q\n    type           = %q\n    publisher_name = %q\n  }\n\n"+
+				"with the names your table has (the cosell-connector-schema module's output solution_detail_columns gives them), or point "+
+				"table at the solution details catalogue. Dataverse said: %v",
+			table, missing, cols.describe(missing), cols.SolutionID, cols.Name, cols.Type, cols.PublisherName, err))
+		return
+	}
+	framework.AddAPIError(diags, action, object, err)
+}
+
+var missingPropertyRE = regexp.MustCompile(`(?i)could not find a property named '([^']+)'`)
+
+// missingProperty returns the column a Dataverse 400 says does not exist.
+func missingProperty(err error) string {
+	if err == nil || !dataverse.IsBadRequest(err) {
+		return ""
+	}
+	if m := missingPropertyRE.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func (r *solutionDetailResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -207,7 +242,7 @@ func (r *solutionDetailResource) Create(ctx context.Context, req resource.Create
 	defer framework.Lock("solution-detail:" + table + "/" + strings.ToUpper(sid))()
 	existing, err := findBySolutionID(ctx, dv, info, cols, sid)
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "checking for an existing", obj, err)
+		recordError(&resp.Diagnostics, "checking for an existing", obj, table, cols, err)
 		return
 	}
 	if len(existing) > 0 {
@@ -215,14 +250,14 @@ func (r *solutionDetailResource) Create(ctx context.Context, req resource.Create
 		id := rec.String(info.PrimaryKey)
 		resp.Diagnostics.AddAttributeError(path.Root("solution_id"), "Error creating "+obj,
 			fmt.Sprintf("The catalogue already has a row for %s: record %s (name %q). Dataverse would accept a second row, but the "+
-				"connector expects one per solution. Bring the existing row under Terraform instead:\n\n"+
-				"  terraform import '<address of this resource>' %s\n\n(or %s), or delete the existing row first.",
-				sid, id, rec.String(cols.Name), resourceID(table, id), resourceID(table, sid)))
+				"connector expects one per solution. Nothing was written. Bring the existing row under Terraform instead with this "+
+				"import block:\n\n%s\n\n(the id %q works too), or delete the existing row first.",
+				sid, id, rec.String(cols.Name), framework.ImportBlock("cosell_solution_detail", resourceID(table, sid)), resourceID(table, id)))
 		return
 	}
 	recordID, err := dv.Create(ctx, info.EntitySet, expandRecord(plan, cols))
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "creating", obj, err)
+		recordError(&resp.Diagnostics, "creating", obj, table, cols, err)
 		return
 	}
 	plan.RecordID = types.StringValue(recordID)
@@ -271,7 +306,7 @@ func (r *solutionDetailResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	found, err := readRecord(ctx, dv, info, cols, state.RecordID.ValueString(), &state)
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "reading", obj, err)
+		recordError(&resp.Diagnostics, "reading", obj, state.Table.ValueString(), cols, err)
 		return
 	}
 	if !found {
@@ -323,7 +358,7 @@ func (r *solutionDetailResource) Update(ctx context.Context, req resource.Update
 				resp.Diagnostics.AddError("Error updating "+obj, "The row was deleted while it was being updated; apply again to re-create it.")
 				return
 			}
-			framework.AddAPIError(&resp.Diagnostics, "updating", obj, err)
+			recordError(&resp.Diagnostics, "updating", obj, plan.Table.ValueString(), cols, err)
 			return
 		}
 	}
@@ -399,7 +434,7 @@ func (r *solutionDetailResource) ImportState(ctx context.Context, req resource.I
 	if recordID == "" {
 		rows, err := findBySolutionID(ctx, dv, info, cols, key)
 		if err != nil {
-			framework.AddAPIError(&resp.Diagnostics, "importing", obj, err)
+			recordError(&resp.Diagnostics, "importing", obj, table, cols, err)
 			return
 		}
 		switch len(rows) {

@@ -266,7 +266,8 @@ func TestAccSolutionDetail_duplicate(t *testing.T) {
 			// SOL-22010-XYZ is seeded in the emulator's catalogue.
 			Config: detailConfig("SOL-22010-XYZ", "Northwind Sales Accelerator", ""),
 			ExpectError: regexp.MustCompile(`(?s)already\s+has\s+a\s+row\s+for\s+SOL-22010-XYZ:\s+record\s+` + emudv.SolutionDetailSales +
-				`.*terraform import.*msft_solutiondetail/` + emudv.SolutionDetailSales),
+				`.*Nothing\s+was\s+written.*import\s+\{\s+to\s+=\s+cosell_solution_detail\.<name>.*id\s+=\s+"msft_solutiondetail/SOL-22010-XYZ".*msft_solutiondetail/` +
+				emudv.SolutionDetailSales),
 		}},
 	})
 	if after := rowWrites(t); after != before {

@@ -81,3 +81,11 @@ const (
 	validationCompleted = "completed"
 	validationFailed    = "failed"
 )
+
+// With validate = false no test event is sent; validation_status and
+// validation_result still hold known text (our choice), so outputs that
+// interpolate them (as the documentation shows) work either way.
+const (
+	validationNotRequested       = "not requested"
+	validationNotRequestedResult = "validate = false: no test event was sent"
+)

@@ -181,3 +181,18 @@ func TestPollIntervalDoublesToTheMax(t *testing.T) {
 		t.Errorf("waits = %v", waits)
 	}
 }
+
+// The advice after a failed validation says what the next apply really
+// does: after a create the registration is tainted and replaced (disarmed
+// first); after an update it is updated in place.
+func TestAfterFailedValidationAdvice(t *testing.T) {
+	created, updated := afterFailedValidation("created"), afterFailedValidation("updated")
+	for _, want := range []string{"tainted", "replaces it", "disarms the registration", "untaint"} {
+		if !strings.Contains(created, want) {
+			t.Errorf("after create: missing %q in %q", want, created)
+		}
+	}
+	if !strings.Contains(updated, "updates it in place and validates again, without disarming it") {
+		t.Errorf("after update: %q", updated)
+	}
+}

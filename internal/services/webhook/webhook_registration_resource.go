@@ -121,14 +121,16 @@ func (r *registrationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"validation_status": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "With `validate = true`: the status of the last test event, `completed` (delivered) or `failed`. " +
-					"Null when `validate` is `false`. A `failed` status makes the next plan validate again.",
+					"`" + validationNotRequested + "` when `validate` is `false` (never null, so outputs can always interpolate it). " +
+					"A `failed` status makes the next plan validate again.",
 			},
 			"validation_result": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "With `validate = true`: the receiver's answer to the last delivery attempt of the test event, as Partner Center reports it: " +
-					"the response code and message, e.g. `OK` or `InternalServerError: flow is turned off`. Null when `validate` is `false`.",
+					"the response code and message, e.g. `OK` or `InternalServerError: flow is turned off`. `" + validationNotRequestedResult +
+					"` when `validate` is `false`.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -164,6 +166,20 @@ func (r *registrationResource) object() string {
 	}
 	return "webhook registration"
 }
+
+// scope identifies this run's provider instance for claims.
+func (r *registrationResource) scope() any {
+	if r.client == nil {
+		return nil
+	}
+	return r.client
+}
+
+// claimKey: Partner Center keeps one registration per tenant.
+func (r *registrationResource) claimKey() string { return "webhook_registration:" + r.tenant() }
+
+const twoRegistrationsFix = "Partner Center keeps one webhook registration per tenant, so one configuration needs one " +
+	"cosell_webhook_registration: remove the other (with overwrite = true the two would take the registration from each other on every apply)."
 
 func (r *registrationResource) api(ctx context.Context) (registrationAPI, error) {
 	if r.client == nil {
@@ -278,7 +294,12 @@ func afterWrite(m *registrationModel, tenant string, out *partnercenter.Registra
 			m.SubscriberID = strOrNull(out.SubscriberID)
 		}
 	}
-	m.ValidationStatus, m.ValidationResult = types.StringNull(), types.StringNull()
+	m.ValidationStatus, m.ValidationResult = notValidated()
+}
+
+// notValidated is the validation attributes' value when validate is false.
+func notValidated() (status, result types.String) {
+	return types.StringValue(validationNotRequested), types.StringValue(validationNotRequestedResult)
 }
 
 // runValidation sends the test event when validate is set and records the outcome.
@@ -302,9 +323,26 @@ func (r *registrationResource) runValidation(ctx context.Context, api registrati
 	if errors.Is(err, errValidationFailed) {
 		summary = fmt.Sprintf("Webhook validation failed for %s", r.object())
 		detail += ". The registration was " + action + ", but the receiver did not accept Partner Center's test event: check that the flow is on, " +
-			"that url is its current trigger URL, and that the receiver answers 2xx; then apply again (the next plan validates again)."
+			"that url is its current trigger URL, and that the receiver answers 2xx. " + afterFailedValidation(action)
 	}
 	diags.AddError(summary, detail)
+}
+
+// afterFailedValidation says what the next apply does after a failed
+// validation: after an update the registration stays in state with
+// validation_status "failed", so the next plan updates it in place and
+// validates again; after a create Terraform marks it tainted, so the next
+// plan replaces it (destroy disarms it, create registers it again), unless
+// it is untainted.
+func afterFailedValidation(action string) string {
+	if action == "created" {
+		return "The registration is saved in state but tainted (Terraform taints a resource whose create reports an error): " +
+			"the next apply replaces it, which disarms the registration (only test-created stays subscribed), registers it again " +
+			"and validates again. To keep it registered meanwhile, run `terraform untaint <address>` (or `tofu untaint`) first: " +
+			"the next plan then updates it in place and validates again (validation_status is failed)."
+	}
+	return "The registration stays as written, with validation_status = \"failed\": the next apply updates it in place and " +
+		"validates again, without disarming it."
 }
 
 // write is what Create and Update share once want is known: POST or PUT it
@@ -315,6 +353,9 @@ func (r *registrationResource) write(ctx context.Context, api registrationAPI, p
 	verb, done := "updating", "updated"
 	if onCreate {
 		verb, done = "creating", "created"
+	}
+	if !framework.ClaimOrError(r.scope(), framework.PhaseWrite, r.claimKey(), "", diags, pathURL, r.object(), twoRegistrationsFix) {
+		return
 	}
 	out, action, cur, err := writeRegistration(ctx, api, want, owned, plan.Overwrite.ValueBool())
 	switch {
@@ -396,6 +437,9 @@ func (r *registrationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	if state.ID.IsNull() || state.ID.ValueString() == "" {
 		state.ID = types.StringValue(r.tenant())
+	}
+	if state.ValidationStatus.IsNull() { // imported: nothing validated yet
+		state.ValidationStatus, state.ValidationResult = notValidated()
 	}
 	// After an import nothing is known to be ours yet: adopt what was read.
 	if ownedHash(ctx, resp.Private, &resp.Diagnostics) == "" {
@@ -500,7 +544,7 @@ func (r *registrationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.Validate.IsUnknown() {
 		switch {
 		case !plan.Validate.ValueBool():
-			plan.ValidationStatus, plan.ValidationResult = types.StringNull(), types.StringNull()
+			plan.ValidationStatus, plan.ValidationResult = notValidated()
 		case state != nil && state.ValidationStatus.ValueString() != validationCompleted:
 			// Never validated, or the last test event failed: validate on this apply.
 			plan.ValidationStatus, plan.ValidationResult = types.StringUnknown(), types.StringUnknown()
@@ -508,6 +552,9 @@ func (r *registrationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
 
+	if !framework.ClaimOrError(r.scope(), framework.PhasePlan, r.claimKey(), req.Config.Raw.String(), &resp.Diagnostics, pathURL, r.object(), twoRegistrationsFix) {
+		return
+	}
 	if r.client == nil || plan.URL.IsUnknown() || plan.Overwrite.IsUnknown() {
 		return
 	}

@@ -36,8 +36,8 @@ func TestAccWebhookRegistration_basic(t *testing.T) {
 				resource.TestCheckResourceAttr(addr, "validate", "false"),
 				// The emulator answers SubscriberId = the partner tenant.
 				resource.TestCheckResourceAttr(addr, "subscriber_id", tenantID(t)),
-				resource.TestCheckNoResourceAttr(addr, "validation_status"),
-				resource.TestCheckNoResourceAttr(addr, "validation_result"),
+				resource.TestCheckResourceAttr(addr, "validation_status", "not requested"),
+				resource.TestCheckResourceAttr(addr, "validation_result", "validate = false: no test event was sent"),
 			),
 		}},
 	})
@@ -364,8 +364,9 @@ func TestAccWebhookRegistration_validate(t *testing.T) {
 }
 
 // A receiver that refuses the test event: the apply fails saying what the
-// receiver answered; once the receiver is fixed, the next apply replaces the
-// tainted registration and validates again, waiting out the 2-per-minute
+// receiver answered and what the next apply does; once the receiver is
+// fixed, the next apply replaces the tainted registration (as the error
+// said) and validates again, waiting out the 2-per-minute
 // limit if this package already sent two test events within the minute.
 func TestAccWebhookRegistration_validateFailure(t *testing.T) {
 	rc := startReceiver(t, http.StatusServiceUnavailable, "The flow is turned off")
@@ -381,7 +382,8 @@ func TestAccWebhookRegistration_validateFailure(t *testing.T) {
 			{
 				Config: cfg,
 				ExpectError: errRE("Webhook validation failed", "gave up delivering it to host 127.0.0.1:", "after 10 attempt(s)",
-					`the last answer was "ServiceUnavailable: The flow is turned off"`, "then apply again"),
+					`the last answer was "ServiceUnavailable: The flow is turned off"`, "saved in state but tainted",
+					"the next apply replaces it, which disarms the registration", "registers it again and validates again"),
 			},
 			{
 				PreConfig: func() { rc.setAnswer(http.StatusAccepted, "") },
