@@ -228,4 +228,3 @@ func orStar(etag string) string {
 	}
 	return etag
 }
-

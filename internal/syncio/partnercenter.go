@@ -20,7 +20,9 @@ var _ engine.PartnerCenter = (*PartnerCenter)(nil)
 
 // NewPartnerCenter returns the port over rc (retries and authentication are
 // rc's transport's).
-func NewPartnerCenter(rc *partnercenter.ReferralsClient) *PartnerCenter { return &PartnerCenter{rc: rc} }
+func NewPartnerCenter(rc *partnercenter.ReferralsClient) *PartnerCenter {
+	return &PartnerCenter{rc: rc}
+}
 
 // ListReferrals lists with $select of the mapped members and $top of
 // referralPageSize. Key lists are chunked by keyChunk into OR filters; one
