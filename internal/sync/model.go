@@ -165,6 +165,8 @@ type Failure struct {
 	ReferralID    string
 	OpportunityID string
 	Reason        string
+	// Side is the side that was not written because of the failure ("" when neither).
+	Side Side
 }
 
 // Conflict is a field changed on both sides since the last sync, and how the
