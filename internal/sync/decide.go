@@ -814,7 +814,7 @@ func (p *crmPlan) set(f Field, r *Referral) string {
 		}
 		o.CloseDate = normDate(r.CloseDate)
 	case FieldNotes:
-		p.values["description"] = r.Notes
+		p.values["description"] = nilIfEmpty(r.Notes)
 		o.Notes = r.Notes
 	case FieldStatus:
 		row := statusOf(r.Status, r.Substatus)
@@ -867,10 +867,18 @@ func (p *crmPlan) set(f Field, r *Referral) string {
 		}
 		o.Solutions = rows
 	case FieldMsxID:
-		p.values[ColMsxID] = r.MicrosoftMsxID
+		p.values[ColMsxID] = nilIfEmpty(r.MicrosoftMsxID)
 		o.MsxID = r.MicrosoftMsxID
 	}
 	return ""
+}
+
+// nilIfEmpty: an empty text is a null column (absent on create, cleared on update).
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func firstNonEmpty(ss ...string) string {
