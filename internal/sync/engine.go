@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -121,22 +122,59 @@ func prepare(o Options) (Options, error) {
 type outcome struct {
 	pair     *Pair
 	decision Decision
-	applied  bool
 	err      error // the write error that failed the pair
 }
 
+// job is a pair in flight: its current read, lookups and decision.
+type job struct {
+	pair *Pair
+	lk   *Lookups
+	d    Decision
+	pc   *Referral // the Partner Center step's result
+	err  error
+}
+
+// reconcile decides every pair, then applies in phases so Dataverse writes
+// go out in as few $batch requests as possible: (1) one Apply with the
+// Dynamics writes that come first (opportunities created from referrals),
+// (2) the Partner Center creates and patches, MaxParallelism at a time,
+// (3) one Apply with the Dynamics writes that depend on them. Pairs that
+// met a 412 are re-read and go round again (maxConflictRetries).
 func (e *Engine) reconcile(ctx context.Context, l *loader, w *world, pairs []*Pair, start time.Time) (Report, error) {
-	outs := make([]outcome, len(pairs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(w.opts.MaxParallelism)
+	outs := make([]outcome, 0, len(pairs))
+	jobs := make([]*job, len(pairs))
 	for i, p := range pairs {
-		g.Go(func() error {
-			outs[i] = e.handle(gctx, l, w, p)
-			return gctx.Err()
-		})
+		jobs[i] = &job{pair: p, lk: w.lk}
 	}
-	if err := g.Wait(); err != nil {
-		return Report{}, err
+	for attempt := 0; len(jobs) > 0; attempt++ {
+		for _, j := range jobs {
+			j.d = Decide(Input{Pair: *j.pair, Lookups: j.lk, Settings: w.settings, Options: w.opts, Now: e.now()})
+			j.pc, j.err = nil, nil
+		}
+		if w.opts.DryRun {
+			for _, j := range jobs {
+				outs = append(outs, outcome{pair: j.pair, decision: j.d})
+			}
+			break
+		}
+		if err := e.applyAll(ctx, l, w, jobs); err != nil {
+			return Report{}, err
+		}
+		var again []*job
+		for _, j := range jobs {
+			if j.err != nil && errors.Is(j.err, ErrConflict) && attempt < maxConflictRetries {
+				again = append(again, j)
+				continue
+			}
+			if j.err != nil && errors.Is(j.err, ErrConflict) {
+				j.err = fmt.Errorf("the record kept changing while it was synced (%d attempts): %w", attempt+1, j.err)
+			}
+			outs = append(outs, outcome{pair: j.pair, decision: j.d, err: j.err})
+		}
+		if err := e.rereadAll(ctx, l, w, again); err != nil {
+			return Report{}, err
+		}
+		jobs = again
 	}
 	rep := Report{Start: start, DryRun: w.opts.DryRun}
 	failed := map[*Pair]bool{}
@@ -156,32 +194,134 @@ func (e *Engine) reconcile(ctx context.Context, l *loader, w *world, pairs []*Pa
 	return rep, nil
 }
 
-// handle decides and applies one pair; a 412 re-reads the pair and decides
-// again, at most maxConflictRetries times.
-func (e *Engine) handle(ctx context.Context, l *loader, w *world, p *Pair) outcome {
-	lk := w.lk
-	for attempt := 0; ; attempt++ {
-		d := Decide(Input{Pair: *p, Lookups: lk, Settings: w.settings, Options: w.opts, Now: e.now()})
-		if w.opts.DryRun {
-			return outcome{pair: p, decision: d}
+// applyAll runs the three phases for the jobs; per-pair errors land in
+// job.err, the returned error is a cancelled context.
+func (e *Engine) applyAll(ctx context.Context, l *loader, w *world, jobs []*job) error {
+	// Phase 1: Dynamics first.
+	first := map[*job][]Write{}
+	for _, j := range jobs {
+		if j.d.CRMFirst && j.d.Finish != nil {
+			first[j] = j.d.Finish(j.pair.Referral)
 		}
-		err := e.apply(ctx, l, d, p)
-		if err == nil {
-			return outcome{pair: p, decision: d, applied: true}
-		}
-		if !errors.Is(err, ErrConflict) || attempt >= maxConflictRetries || ctx.Err() != nil {
-			if errors.Is(err, ErrConflict) {
-				err = fmt.Errorf("the record kept changing while it was synced (%d attempts): %w", attempt+1, err)
-			}
-			return outcome{pair: p, decision: d, err: err}
-		}
-		l.st.add(func(s *Stats) { s.Retries412++ })
-		np, nlk, rerr := e.reread(ctx, l, w, p)
-		if rerr != nil {
-			return outcome{pair: p, decision: d, err: rerr}
-		}
-		p, lk = np, nlk
 	}
+	e.applyCRM(ctx, l, first)
+	// Phase 2: Partner Center, bounded.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.opts.MaxParallelism)
+	for _, j := range jobs {
+		if j.err != nil || (j.d.CreateReferral == nil && len(j.d.Patch) == 0) {
+			continue
+		}
+		g.Go(func() error {
+			j.pc, j.err = e.applyPC(gctx, l, j.d)
+			return gctx.Err()
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// Phase 3: Dynamics after Partner Center.
+	then := map[*job][]Write{}
+	for _, j := range jobs {
+		if j.err == nil && !j.d.CRMFirst && j.d.Finish != nil {
+			pc := j.pc
+			if pc == nil {
+				pc = j.pair.Referral
+			}
+			then[j] = j.d.Finish(pc)
+		}
+	}
+	e.applyCRM(ctx, l, then)
+	return ctx.Err()
+}
+
+func (e *Engine) applyPC(ctx context.Context, l *loader, d Decision) (*Referral, error) {
+	if d.CreateReferral != nil {
+		r, err := e.pc.CreateReferral(ctx, *d.CreateReferral, d.RequestID)
+		l.st.add(func(s *Stats) { s.ReferralCreates++ })
+		if err != nil {
+			return nil, fmt.Errorf("creating the referral in Partner Center: %w", err)
+		}
+		return &r, nil
+	}
+	r, err := e.pc.PatchReferral(ctx, d.ReferralID, d.PatchETag, d.Patch)
+	l.st.add(func(s *Stats) { s.ReferralPatches++ })
+	if err != nil {
+		return nil, fmt.Errorf("updating referral %s in Partner Center: %w", d.ReferralID, err)
+	}
+	return &r, nil
+}
+
+// applyCRM sends the writes of many pairs in one Apply call and sets each
+// job's error from its own results. A change set is atomic, so any error in
+// a pair's results (ErrSkipped included) means the pair was not written.
+func (e *Engine) applyCRM(ctx context.Context, l *loader, byJob map[*job][]Write) {
+	var all []Write
+	var owner []*job
+	for _, j := range sortedJobs(byJob) {
+		for _, wr := range byJob[j] {
+			all = append(all, wr)
+			owner = append(owner, j)
+		}
+	}
+	if len(all) == 0 {
+		return
+	}
+	res := e.dyn.Apply(ctx, all)
+	l.st.add(func(s *Stats) { s.ApplyCalls++; s.Writes += len(all) })
+	skipped := map[*job]error{}
+	for i, wr := range all {
+		j := owner[i]
+		var err error
+		if i >= len(res) {
+			err = fmt.Errorf("no answer from Dynamics 365 for this write")
+		} else {
+			err = res[i].Err
+		}
+		if err == nil || j.err != nil {
+			continue
+		}
+		err = fmt.Errorf("writing %s %s in Dynamics 365: %w", wr.Table, wr.ID, err)
+		if errors.Is(err, ErrSkipped) {
+			if skipped[j] == nil {
+				skipped[j] = err
+			}
+			continue
+		}
+		j.err = err
+	}
+	for j, err := range skipped {
+		if j.err == nil {
+			j.err = err
+		}
+	}
+}
+
+func sortedJobs(m map[*job][]Write) []*job {
+	out := make([]*job, 0, len(m))
+	for j := range m {
+		out = append(out, j)
+	}
+	slices.SortFunc(out, func(a, b *job) int { return strings.Compare(a.d.OpportunityID+a.d.ReferralID, b.d.OpportunityID+b.d.ReferralID) })
+	return out
+}
+
+// rereadAll loads the pairs of the jobs again (MaxParallelism at a time).
+func (e *Engine) rereadAll(ctx context.Context, l *loader, w *world, jobs []*job) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.opts.MaxParallelism)
+	for _, j := range jobs {
+		g.Go(func() error {
+			l.st.add(func(s *Stats) { s.Retries412++ })
+			np, nlk, err := e.reread(gctx, l, w, j.pair)
+			if err != nil {
+				return err
+			}
+			j.pair, j.lk = np, nlk
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 // reread loads the pair again (its referral and opportunity and what they
@@ -193,6 +333,8 @@ func (e *Engine) reread(ctx context.Context, l *loader, w *world, p *Pair) (*Pai
 	}
 	if p.Opportunity != nil {
 		oppIDs = append(oppIDs, p.Opportunity.ID)
+	} else if p.Referral != nil {
+		oppIDs = append(oppIDs, opportunityIDFor(p.Referral.ID))
 	}
 	nw, err := l.loadSeeds(ctx, w.settings, w.opts, refIDs, oppIDs)
 	if err != nil {
@@ -205,54 +347,6 @@ func (e *Engine) reread(ctx context.Context, l *loader, w *world, p *Pair) (*Pai
 		}
 	}
 	return &Pair{}, nw.lk, nil // both records are gone: nothing to do
-}
-
-// apply runs one decision's writes through the ports, in the order the
-// Decision documents.
-func (e *Engine) apply(ctx context.Context, l *loader, d Decision, p *Pair) error {
-	if d.CRMFirst && d.Finish != nil {
-		if err := e.applyCRM(ctx, l, d.Finish(p.Referral)); err != nil {
-			return err
-		}
-	}
-	var pc *Referral
-	switch {
-	case d.CreateReferral != nil:
-		r, err := e.pc.CreateReferral(ctx, *d.CreateReferral, d.RequestID)
-		l.st.add(func(s *Stats) { s.ReferralCreates++ })
-		if err != nil {
-			return fmt.Errorf("creating the referral in Partner Center: %w", err)
-		}
-		pc = &r
-	case len(d.Patch) > 0:
-		r, err := e.pc.PatchReferral(ctx, d.ReferralID, d.PatchETag, d.Patch)
-		l.st.add(func(s *Stats) { s.ReferralPatches++ })
-		if err != nil {
-			return fmt.Errorf("updating referral %s in Partner Center: %w", d.ReferralID, err)
-		}
-		pc = &r
-	}
-	if !d.CRMFirst && d.Finish != nil {
-		return e.applyCRM(ctx, l, d.Finish(pc))
-	}
-	return nil
-}
-
-func (e *Engine) applyCRM(ctx context.Context, l *loader, writes []Write) error {
-	if len(writes) == 0 {
-		return nil
-	}
-	res := e.dyn.Apply(ctx, writes)
-	l.st.add(func(s *Stats) { s.ApplyCalls++; s.Writes += len(writes) })
-	for i, r := range res {
-		if r.Err != nil && !errors.Is(r.Err, ErrSkipped) {
-			return fmt.Errorf("writing %s %s in Dynamics 365: %w", writes[i].Table, writes[i].ID, r.Err)
-		}
-	}
-	if len(res) < len(writes) {
-		return fmt.Errorf("writing to Dynamics 365: %d of %d writes unanswered", len(writes)-len(res), len(writes))
-	}
-	return nil
 }
 
 // tally adds one pair's outcome to the report.
