@@ -118,7 +118,9 @@ const (
 
 // Choice: the referral link format is the one observed on the connector's
 // form (cosell-connector.md §1).
-func referralLink(id string) string { return "https://partner.microsoft.com/referrals/v2/inbox?id=" + id }
+func referralLink(id string) string {
+	return "https://partner.microsoft.com/referrals/v2/inbox?id=" + id
+}
 
 // Choice: the audit column keeps the newest lines within auditMaxLen
 // characters (the connector's Audit memo is unbounded in the docs; Dataverse

@@ -304,7 +304,7 @@ func decideNewOpportunity(in Input, d *Decision) {
 	o := in.Opportunity
 	if o.ReferralID != "" {
 		// Paired by its column but the referral is gone or out of reach.
-		d.fail(SidePartnerCenter, "referral "+o.ReferralID + " named on the opportunity was not found in Partner Center: clear Referral Identifier to share the opportunity again")
+		d.fail(SidePartnerCenter, "referral "+o.ReferralID+" named on the opportunity was not found in Partner Center: clear Referral Identifier to share the opportunity again")
 		d.change(ChangeFailure, "", nil, "opportunity "+o.ID+": referral not found")
 		return
 	}

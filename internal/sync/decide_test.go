@@ -28,8 +28,8 @@ func newReferral() *Referral {
 	return &Referral{
 		ID: "r1", EngagementID: "e1", ETag: `"1"`, Name: "Contoso - Azure migration", Status: "Active", Substatus: "Accepted",
 		Type: "Shared", Direction: "Incoming", Qualification: "SalesQualified",
-		Customer: Customer{Name: "Contoso Ltd", PostalCode: "98101", Country: "US", City: "Seattle"},
-		Contacts: []Contact{{FirstName: "Sam", LastName: "Rivera", Email: "sam@contoso.example"}},
+		Customer:  Customer{Name: "Contoso Ltd", PostalCode: "98101", Country: "US", City: "Seattle"},
+		Contacts:  []Contact{{FirstName: "Sam", LastName: "Rivera", Email: "sam@contoso.example"}},
 		DealValue: 50000, Currency: "USD", CloseDate: "2027-03-31", Notes: "Pilot first",
 		Solutions: []Solution{{ID: "SOL-1", Name: "Northwind Accelerator"}}, HelpCode: "CustomerTechnicalArchitecture",
 		SharedWithMicrosoft: true, UpdatedAt: now.Add(-time.Hour),
@@ -88,7 +88,7 @@ func paired(mut func(r *Referral, o *Opportunity), mod ...func(*Input)) func() I
 }
 
 func policy(p ConflictPolicy) func(*Input) { return func(in *Input) { in.Options.ConflictPolicy = p } }
-func direction(d Direction) func(*Input) { return func(in *Input) { in.Options.Direction = d } }
+func direction(d Direction) func(*Input)   { return func(in *Input) { in.Options.Direction = d } }
 
 // ---- assertions ----
 

@@ -302,7 +302,9 @@ func sortedJobs(m map[*job][]Write) []*job {
 	for j := range m {
 		out = append(out, j)
 	}
-	slices.SortFunc(out, func(a, b *job) int { return strings.Compare(a.d.OpportunityID+a.d.ReferralID, b.d.OpportunityID+b.d.ReferralID) })
+	slices.SortFunc(out, func(a, b *job) int {
+		return strings.Compare(a.d.OpportunityID+a.d.ReferralID, b.d.OpportunityID+b.d.ReferralID)
+	})
 	return out
 }
 

@@ -47,7 +47,7 @@ type Cloud struct {
 // Calls counts the port calls.
 type Calls struct {
 	ListReferrals, GetReferral, CreateReferral, PatchReferral int
-	ReadVariables, ListRows, Apply, Writes                     int
+	ReadVariables, ListRows, Apply, Writes                    int
 }
 
 // New returns an empty cloud whose clock starts at start and advances one
