@@ -215,7 +215,11 @@ func (p pcPort) CreateReferral(ctx context.Context, draft sync.Referral, request
 		return sync.Referral{}, fmt.Errorf("400 InvalidReferral: name and customerProfile.address.country are required")
 	}
 	now := c.tick()
-	draft.ID = fmt.Sprintf("ref-%06d", c.seq)
+	// Deterministic per request, so runs compare; the real service's ids are random.
+	draft.ID = "ref-" + requestID[:min(len(requestID), 8)]
+	if _, taken := c.referrals[draft.ID]; taken || requestID == "" {
+		draft.ID = fmt.Sprintf("ref-%06d", c.seq)
+	}
 	if draft.EngagementID == "" {
 		draft.EngagementID = "eng-" + draft.ID
 	}
@@ -480,26 +484,63 @@ func equalValue(have, want any) bool {
 	return have == want
 }
 
+// Apply is atomic per group for upserts and updates (one change set, as
+// the real adapter sends them): when one fails, the group's earlier
+// upserts/updates are rolled back and report sync.ErrSkipped. Actions
+// (win, lose, set state) follow the change set and are not rolled back.
 func (p dynPort) Apply(ctx context.Context, writes []sync.Write) []sync.WriteResult {
 	c := p.c
 	out := make([]sync.WriteResult, len(writes))
-	failed := map[string]bool{}
 	c.mu.Lock()
 	c.Calls.Apply++
 	c.mu.Unlock()
+	type undo struct {
+		table, id string
+		prev      *sync.Row // nil: the row did not exist
+		index     int
+	}
+	var (
+		group string
+		log   []undo
+		dead  bool
+	)
 	for i, w := range writes {
-		if failed[w.Group] {
-			out[i].Err = sync.ErrSkipped
+		if i == 0 || w.Group != group {
+			group, log, dead = w.Group, nil, false
+		}
+		if dead {
+			out[i].Err = fmt.Errorf("%w (an earlier write of the group failed)", sync.ErrSkipped)
 			continue
 		}
 		c.before(string(w.Kind), w.ID)
 		c.mu.Lock()
 		c.Calls.Writes++
+		var prev *sync.Row
+		if r, ok := c.table(w.Table)[w.ID]; ok {
+			cp := cloneRow(r)
+			prev = &cp
+		}
 		etag, err := c.write(w)
-		c.mu.Unlock()
-		out[i] = sync.WriteResult{ETag: etag, Err: err}
+		if err == nil && (w.Kind == sync.WriteUpsert || w.Kind == sync.WriteUpdate) {
+			log = append(log, undo{w.Table, w.ID, prev, i})
+		}
 		if err != nil {
-			failed[w.Group] = true
+			dead = true
+			for j := len(log) - 1; j >= 0; j-- { // roll the change set back
+				u := log[j]
+				if u.prev == nil {
+					delete(c.table(u.table), u.id)
+				} else {
+					r := *u.prev
+					c.table(u.table)[u.id] = &r
+				}
+				out[u.index] = sync.WriteResult{Err: fmt.Errorf("%w (rolled back: %v)", sync.ErrSkipped, err)}
+			}
+			log = nil
+		}
+		c.mu.Unlock()
+		if out[i].Err == nil {
+			out[i] = sync.WriteResult{ETag: etag, Err: err}
 		}
 	}
 	return out
