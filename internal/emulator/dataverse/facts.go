@@ -160,6 +160,8 @@ Sync seed (connector scenario, for cosell_sync)
     externalReferenceId is their id (a partner already running the connector); Contoso is flagged Sync = Yes with help
     requested but no solution row (a co-sell that cannot be shared: the sync must report it); Fabrikam (not flagged)
     and the won Tailspin pilot are plain CRM data the sync must leave alone.
+  - The lead table has the standard columns a referral's lead needs (telephone1, jobtitle, estimatedamount,
+    estimatedclosedate, transactioncurrencyid, address1_*), as in the Dataverse lead table reference.
   - Out-of-band edits for tests and demos: PATCH /_emulator/dataverse/{set}/{id} and POST /_emulator/dataverse/{set}
     (admin_sync.go) write as a portal user would (row version and modifiedon bumped).
 */
