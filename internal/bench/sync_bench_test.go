@@ -55,7 +55,9 @@ func routeTable(title string) string {
 	for k, n := range agg {
 		rows = append(rows, row{k, n})
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].n > rows[j].n || rows[i].n == rows[j].n && rows[i].key < rows[j].key })
+	sort.Slice(rows, func(i, j int) bool {
+		return rows[i].n > rows[j].n || rows[i].n == rows[j].n && rows[i].key < rows[j].key
+	})
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s: %d API calls\n", title, total)
 	for _, r := range rows {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/partnercenter"
 	emudv "github.com/cosell-labs/terraform-provider-cosell/internal/emulator/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/partnercenter"
 	engine "github.com/cosell-labs/terraform-provider-cosell/internal/sync"
 )
 

@@ -22,7 +22,7 @@ import (
 )
 
 var (
-	pathFilters    = path.Root("filters")
+	pathFilters     = path.Root("filters")
 	objectAsOptions = basetypes.ObjectAsOptions{}
 )
 
@@ -41,7 +41,7 @@ var (
 		"bookkeeping columns: referral id, link, audit, check mark and snapshot)."
 	descConflict = "What wins when the same field changed on both sides since the last sync: " + quoted(engine.ConflictPolicies()) +
 		". Default `partner_center_wins`. Changes to different fields always merge. Conflicts are reported."
-	descFilters = "Which records take part. Opportunities whose referral falls outside are left alone."
+	descFilters  = "Which records take part. Opportunities whose referral falls outside are left alone."
 	descStatuses = "Only referrals in these statuses: any of " + quoted(engine.ReferralStatuses()) + ". All when unset."
 	descSince    = "Ignore records last changed before this RFC 3339 time (e.g. `2026-10-01T00:00:00Z`)."
 	descLeads    = "Let unaccepted Partner Center leads become Dynamics 365 leads (default `true`). The connector's " +

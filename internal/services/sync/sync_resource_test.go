@@ -10,15 +10,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/acctest"
-	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/partnercenter"
 	dvemu "github.com/cosell-labs/terraform-provider-cosell/internal/emulator/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/partnercenter"
 )
 
 const addr = "cosell_sync.test"
 
 const tailspinReferral = "7d0f5b8e-1a2b-4c3d-9e8f-112233445566"
 
-func emuCheck(f func() error) resource.TestCheckFunc { return func(*terraform.State) error { return f() } }
+func emuCheck(f func() error) resource.TestCheckFunc {
+	return func(*terraform.State) error { return f() }
+}
 
 // The acceptance path: apply converges; an out-of-band change in the
 // emulator (a Microsoft seller, then a CRM user) makes the next plan show

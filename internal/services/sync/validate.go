@@ -26,7 +26,7 @@ var optionPaths = map[string]path.Path{
 // validateSettings builds the options from a configuration and reports the
 // engine's verdict on each attribute.
 func validateSettings(ctx context.Context, s settingsModel, parallelism types.Int64, diags *diag.Diagnostics) {
-	o, _ := s.options(ctx, false, 0, "") // a bad updated_since is the RFC 3339 validator's to report
+	o, _ := s.options(ctx, false, 0, "")             // a bad updated_since is the RFC 3339 validator's to report
 	o.MaxParallelism = int(parallelism.ValueInt64()) // unset/unknown = 0 = the default
 	if !parallelism.IsNull() && !parallelism.IsUnknown() && o.MaxParallelism == 0 {
 		// The engine reads 0 as "default"; in configuration it is a mistake.
