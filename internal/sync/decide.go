@@ -165,7 +165,11 @@ func (d *Decision) change(kind ChangeKind, side Side, fields []Field, summary st
 
 func decideNewReferral(in Input, d *Decision) {
 	r := effectiveReferral(in.Referral, in.Related)
-	if !in.Options.writesDynamics() || referralTerminal(r) {
+	if !in.Options.writesDynamics() {
+		return
+	}
+	if referralTerminal(r) {
+		closeLead(in, r, d)
 		return
 	}
 	if isLead(r) && statusOf(r.Status, r.Substatus).Status == "New" {
@@ -262,6 +266,20 @@ func decideLead(in Input, r *Referral, d *Decision) {
 		d.change(ChangeCreateLead, SideDynamics, nil, fmt.Sprintf("create lead %q from referral %s", r.Name, r.ID))
 	}
 	w := Write{Group: leadID, Kind: kind, Table: TableLead, ID: leadID, ETag: etag, Values: want}
+	d.Finish = func(*Referral) []Write { return []Write{w} }
+}
+
+// closeLead follows a lead referral that closed before it was accepted
+// (declined, expired, lost): its open Dynamics lead is disqualified (won:
+// qualified), per the status table.
+func closeLead(in Input, r *Referral, d *Decision) {
+	if in.Lead == nil || in.Lead.State != leadOpen {
+		return
+	}
+	row := statusOf(r.Status, r.Substatus)
+	d.OpportunityID = in.Lead.ID
+	d.change(ChangeStatusOpportunity, SideDynamics, []Field{FieldStatus}, "close lead "+in.Lead.ID+": referral "+r.ID+" is "+r.Substatus)
+	w := Write{Group: in.Lead.ID, Kind: WriteSetState, Table: TableLead, ID: in.Lead.ID, State: row.LeadState, Status: row.LeadStatus}
 	d.Finish = func(*Referral) []Write { return []Write{w} }
 }
 

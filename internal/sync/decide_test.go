@@ -342,6 +342,18 @@ func TestDecide(t *testing.T) {
 				t.Fatalf("lead update %+v", w)
 			}
 		}},
+		{"a lead whose referral expired unaccepted is disqualified", func() Input {
+			r := leadReferral()
+			r.Status, r.Substatus = "Closed", "Expired"
+			in := input(r, nil)
+			in.Lead = &Lead{ID: leadIDFor("r1"), State: leadOpen, Status: leadNew}
+			return in
+		}, func(t *testing.T, d Decision) {
+			w := writeOf(d, TableLead, WriteSetState)
+			if w == nil || w.State != leadDisqualified || w.Status != leadCanceledStatus {
+				t.Fatalf("lead close %+v", w)
+			}
+		}},
 		{"an unchanged lead is left alone", func() Input {
 			r := leadReferral()
 			in := input(r, nil)
