@@ -63,14 +63,6 @@ type Decision struct {
 	Finish   func(pc *Referral) []Write
 }
 
-// HasWrites reports whether the decision writes anything.
-func (d Decision) HasWrites() bool {
-	if d.CreateReferral != nil || len(d.Patch) > 0 {
-		return true
-	}
-	return d.Finish != nil && len(d.Finish(nil)) > 0
-}
-
 // Decide is the pure decision for one pair.
 func Decide(in Input) Decision {
 	in.Options = in.Options.WithDefaults()
@@ -398,7 +390,7 @@ func failOnOpportunity(in Input, d *Decision, reasons []string) {
 		return
 	}
 	line := auditFailure(in.Now, reasons)
-	if lastAuditMessage(o.Audit) == auditMessage(line) {
+	if lastAuditMessage(o.Audit) == lastAuditMessage(line) {
 		return
 	}
 	values := map[string]any{ColAudit: appendAudit(o.Audit, line)}
@@ -516,6 +508,14 @@ func decidePaired(in Input, d *Decision) {
 		link = true
 	}
 
+	if l := in.Lead; l != nil && l.State == leadOpen && canCRM {
+		// A lead left open by a run killed after its opportunity was made.
+		row := statusOf(r.Status, r.Substatus)
+		if row.LeadState != leadOpen {
+			p.post = append(p.post, Write{Group: o.ID, Kind: WriteSetState, Table: TableLead, ID: l.ID, State: row.LeadState, Status: row.LeadStatus})
+			link = true
+		}
+	}
 	if len(patch) > 0 {
 		d.Patch, d.PatchETag = patch, in.Referral.ETag
 	}
@@ -557,7 +557,7 @@ func decidePaired(in Input, d *Decision) {
 	switch {
 	case len(reasons) > 0:
 		line := auditFailure(in.Now, reasons)
-		if lastAuditMessage(o.Audit) != auditMessage(line) {
+		if lastAuditMessage(o.Audit) != lastAuditMessage(line) {
 			audit = line
 		}
 	case changed:

@@ -354,6 +354,17 @@ func TestDecide(t *testing.T) {
 				t.Fatalf("lead close %+v", w)
 			}
 		}},
+		{"a lead left open after its opportunity was made is qualified on the next run", func() Input {
+			r, o := syncedPair()
+			in := input(r, o)
+			in.Lead = &Lead{ID: leadIDFor("r1"), State: leadOpen, Status: leadNew}
+			return in
+		}, func(t *testing.T, d Decision) {
+			w := writeOf(d, TableLead, WriteSetState)
+			if w == nil || w.State != leadQualified {
+				t.Fatalf("lead %+v", w)
+			}
+		}},
 		{"an unchanged lead is left alone", func() Input {
 			r := leadReferral()
 			in := input(r, nil)
