@@ -378,3 +378,40 @@ func TestLostInDynamicsClosesReferral(t *testing.T) {
 		t.Fatalf("closed pair still has work: %+v", rep.Changes)
 	}
 }
+
+// A referral changed by a Microsoft seller between the engine's read and its
+// JSON Patch (412 on If-Match) is re-read; both edits survive.
+func TestConflict412OnPartnerCenterIsReReadAndResolved(t *testing.T) {
+	c := world(t, 1)
+	e := engine(c)
+	run(t, e, sync.DefaultOptions())
+	c.PutRow(sync.TableOpportunity, "o000", map[string]any{"estimatedvalue": 7777.0})
+	var refID string
+	for _, r := range c.Referrals() {
+		if r.ExternalReferenceID == "o000" {
+			refID = r.ID
+		}
+	}
+	raced := false
+	c.BeforeWrite = func(kind, id string) {
+		if !raced && kind == "patch_referral" && id == refID {
+			raced = true
+			r, _ := c.Referral(refID)
+			r.Notes = "Microsoft seller note"
+			c.PutReferral(r)
+		}
+	}
+	rep := run(t, e, sync.DefaultOptions())
+	c.BeforeWrite = nil
+	if !raced || rep.Stats.Retries412 == 0 || len(rep.Failures) > 0 {
+		t.Fatalf("raced=%v retries=%d failures=%+v", raced, rep.Stats.Retries412, rep.Failures)
+	}
+	r, _ := c.Referral(refID)
+	row, _ := c.Row(sync.TableOpportunity, "o000")
+	if r.DealValue != 7777 || row.Values["description"] != "Microsoft seller note" {
+		t.Fatalf("referral deal value %v, opportunity description %v", r.DealValue, row.Values["description"])
+	}
+	if rep := run(t, e, sync.DefaultOptions()); !rep.InSync() {
+		t.Fatalf("not in sync after: %+v", rep.Changes)
+	}
+}
