@@ -563,14 +563,17 @@ func decidePaired(in Input, d *Decision) {
 	case changed:
 		audit = auditFor(in.Now, changed, toPCFields, toCRMFields)
 	}
-	if !changed && !link && audit == "" && len(p.values) == 0 {
+	// A ✘ left from a failure that is gone (the data was fixed back to the
+	// synced values) turns into ✔.
+	staleCross := in.Settings.CheckMark && len(reasons) == 0 && strings.HasSuffix(strings.TrimSpace(o.Name), markFail)
+	if !changed && !link && audit == "" && len(p.values) == 0 && !staleCross {
 		return
 	}
 	if !changed && len(reasons) == 0 {
 		d.change(ChangeLink, SideDynamics, nil, "record the synced state of referral "+r.ID+" on opportunity "+o.ID)
 	}
 	markOK := len(reasons) == 0
-	mark := changed || len(reasons) > 0
+	mark := changed || len(reasons) > 0 || staleCross
 	d.Finish = func(pc *Referral) []Write {
 		if pc == nil {
 			pc = in.Referral

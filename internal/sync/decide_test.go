@@ -501,7 +501,15 @@ func TestDecide(t *testing.T) {
 				t.Fatalf("patch %+v", d.Patch)
 			}
 		}},
-		{"a mark change alone is no change", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name + " ✘" }), func(t *testing.T, d Decision) { noWrites(t, d) }},
+		{"a ✘ left from a fixed failure turns into ✔", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name + " ✘" }), func(t *testing.T, d Decision) {
+			if oppWrite(t, d).Values["name"] != "Contoso - Azure migration ✔" || len(d.Patch) != 0 {
+				t.Fatalf("values %+v patch %+v", oppWrite(t, d).Values, d.Patch)
+			}
+		}},
+		{"a mark change alone is no change (check mark off)", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name + " ✘" }, func(in *Input) { in.Settings.CheckMark = false }), func(t *testing.T, d Decision) {
+			noWrites(t, d)
+		}},
+		{"a mark change alone is no change", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name }), func(t *testing.T, d Decision) { noWrites(t, d) }},
 		{"changes to different fields merge", paired(func(r *Referral, o *Opportunity) {
 			r.Notes = "Microsoft seller: customer wants a PoC"
 			o.CloseDate = "2027-06-30"
