@@ -113,7 +113,7 @@ func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]
 	sel := []string{s.PrimaryIDAttribute, "modifiedon"}
 	for _, c := range q.Columns {
 		if _, ok := s.Types[c]; !ok {
-			return fmt.Errorf("table %s has no column %q (check the connector's environment variables and snapshot_column)", q.Table, c)
+			return &MissingColumnError{Table: q.Table, Column: c}
 		}
 		sel = append(sel, selectName(s, c))
 	}
@@ -126,7 +126,7 @@ func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]
 	}
 	for _, c := range q.Where {
 		if _, ok := s.Types[c.Column]; !ok {
-			return fmt.Errorf("table %s has no column %q", q.Table, c.Column)
+			return &MissingColumnError{Table: q.Table, Column: c.Column}
 		}
 		if c.NotNull {
 			atoms = append(atoms, selectName(s, c.Column)+" ne null")
