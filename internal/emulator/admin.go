@@ -46,6 +46,8 @@ var ServiceNames = []string{ServiceEntra, ServiceReferrals, ServiceWebhooks, Ser
 //	       subject defaults to the one the default app trusts; with client_id
 //	       that app is made to trust the subject first
 //
+//	…and the referral routes of admin_sync.go.
+//
 // The Dataverse routes let a demo or a user simulate edits made outside
 // Terraform, to see them as drift in the next plan.
 func (e *Emulator) adminHandler() http.Handler {
@@ -126,6 +128,7 @@ func (e *Emulator) adminHandler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, e.entra.IssueFederatedToken(subject)+"\n")
 	})
+	e.addSyncAdminRoutes(mux)
 	mux.HandleFunc("/_emulator/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, "unknown admin route "+r.Method+" "+r.URL.Path)
 	})
