@@ -29,12 +29,16 @@ type Options struct {
 	Roots, Intermediates *x509.CertPool
 	// CertificateTransport fetches the signing certificate (nil: default transport).
 	CertificateTransport http.RoundTripper
+	// OnWritten, when set, receives each event's change-to-written latency
+	// (what the histogram observes), for the load benchmark's percentiles.
+	OnWritten func(time.Duration)
 }
 
 // Receiver verifies callbacks and reconciles the referrals they name.
 type Receiver struct {
 	cfg      Config
 	rec      Reconciler
+	written  func(time.Duration)
 	log      *slog.Logger
 	now      func() time.Time
 	verifier *Verifier
@@ -57,7 +61,7 @@ func New(cfg Config, rec Reconciler, o Options) (*Receiver, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	r := &Receiver{cfg: cfg, rec: rec, log: o.Logger, now: o.Now}
+	r := &Receiver{cfg: cfg, rec: rec, log: o.Logger, now: o.Now, written: o.OnWritten}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -264,6 +268,9 @@ func (r *Receiver) reconciled(j *job, err error) {
 		done := r.now()
 		for _, c := range j.changes {
 			r.m.latency.Observe(done.Sub(c).Seconds())
+			if r.written != nil {
+				r.written(done.Sub(c))
+			}
 		}
 		r.log.Info("referral reconciled", "referral", j.id, "events", j.events)
 	}
