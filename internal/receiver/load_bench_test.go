@@ -76,7 +76,12 @@ func loadRun(b *testing.B, nRef, rate int, dur time.Duration) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	getenv := func(k string) string { return env[k] }
+	getenv := func(k string) string {
+		if strings.HasPrefix(k, "COSELL_SYNC_") {
+			return os.Getenv(k) // the sync options may be varied per run
+		}
+		return env[k]
+	}
 	cc, err := provider.ConnsConfigFromEnv("bench", getenv)
 	if err != nil {
 		b.Fatal(err)
