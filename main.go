@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -15,6 +16,11 @@ import (
 var version = "dev"
 
 func main() {
+	// The subcommand is chosen only by the first argument, so Terraform and
+	// OpenTofu (which pass none, or -debug) launch the provider as before.
+	if len(os.Args) > 1 && os.Args[1] == receiverCommand {
+		os.Exit(runReceiver(os.Args[2:], os.Getenv, os.Stderr))
+	}
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()

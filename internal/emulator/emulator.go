@@ -8,6 +8,8 @@ package emulator
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -123,6 +125,9 @@ func Start(opts Options) (*Emulator, error) {
 	}
 
 	handlers, err := e.buildServices(sc)
+	if err == nil {
+		err = e.writeReceiverFiles()
+	}
 	if err != nil {
 		for _, l := range listeners {
 			_ = l.Close()
@@ -172,6 +177,38 @@ func (e *Emulator) writeCA(dir string) error {
 	e.caFile = filepath.Join(dir, CAFileName)
 	if err := os.WriteFile(e.caFile, e.pki.caPEM, 0o644); err != nil {
 		return fmt.Errorf("emulator: write CA: %w", err)
+	}
+	return nil
+}
+
+// Files written beside the CA for a webhook receiver run against the
+// emulator: the event-signing certificate (self-signed, so the receiver must
+// trust it explicitly) and a TLS certificate for 127.0.0.1/localhost that the
+// emulator's delivery client trusts (cosell_webhook_registration wants https).
+const (
+	SigningCertFileName = "webhook-signing-cert.pem"
+	ReceiverTLSCertFile = "receiver-tls-cert.pem"
+	ReceiverTLSKeyFile  = "receiver-tls-key.pem"
+)
+
+func (e *Emulator) writeReceiverFiles() error {
+	dir := filepath.Dir(e.caFile)
+	key, err := x509.MarshalPKCS8PrivateKey(e.pki.leaf.PrivateKey)
+	if err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	var chain []byte
+	for _, der := range e.pki.leaf.Certificate {
+		chain = append(chain, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	for name, b := range map[string][]byte{
+		SigningCertFileName: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: e.pc.CertificateDER()}),
+		ReceiverTLSCertFile: chain,
+		ReceiverTLSKeyFile:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			return fmt.Errorf("emulator: write %s: %w", name, err)
+		}
 	}
 	return nil
 }

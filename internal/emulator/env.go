@@ -1,5 +1,10 @@
 package emulator
 
+import (
+	"path/filepath"
+	"strings"
+)
+
 // Endpoints are the base URLs of a running emulator. Service URLs are the
 // scheme and host only (https://127.0.0.1:P, no trailing slash): the
 // equivalent of https://api.partner.microsoft.com,
@@ -64,6 +69,9 @@ func (e *Emulator) Env() []string {
 		{"COSELL_POWER_PLATFORM_URL", ep.PowerPlatformURL},
 		{"COSELL_ENVIRONMENT_ID", ep.EnvironmentID},
 		{"SSL_CERT_FILE", ep.CAFile},
+		// For `terraform-provider-cosell webhook-receiver` run against the emulator.
+		{"COSELL_RECEIVER_CERTIFICATE_HOSTS", strings.TrimPrefix(ep.WebhooksURL, "https://")},
+		{"COSELL_RECEIVER_CERTIFICATE_ROOTS", filepath.Join(filepath.Dir(ep.CAFile), SigningCertFileName)},
 	}
 	out := make([]string, 0, len(pairs))
 	for _, p := range pairs {

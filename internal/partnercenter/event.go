@@ -209,6 +209,13 @@ func decodeSignature(s string) ([]byte, error) {
 // https only, on CertificateHost, no credentials, default port. The caller's
 // HTTP client should also refuse redirects when fetching it.
 func ValidateCertificateURL(raw string) error {
+	return ValidateCertificateURLOn(raw, []string{CertificateHost})
+}
+
+// ValidateCertificateURLOn is ValidateCertificateURL with an allow-list of
+// hosts: an entry "host" admits that host on the default port, "host:port"
+// exactly that port (e.g. an emulator on loopback).
+func ValidateCertificateURLOn(raw string, hosts []string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("partnercenter: certificate URL: %w", err)
@@ -216,10 +223,15 @@ func ValidateCertificateURL(raw string) error {
 	if u.Scheme != "https" {
 		return fmt.Errorf("partnercenter: certificate URL %q is not https", raw)
 	}
-	if u.User != nil || u.Port() != "" || !strings.EqualFold(u.Hostname(), CertificateHost) {
-		return fmt.Errorf("partnercenter: certificate URL %q is not on %s", raw, CertificateHost)
+	if u.User == nil {
+		for _, h := range hosts {
+			if strings.Contains(h, ":") && strings.EqualFold(u.Host, h) ||
+				u.Port() == "" && strings.EqualFold(u.Hostname(), h) {
+				return nil
+			}
+		}
 	}
-	return nil
+	return fmt.Errorf("partnercenter: certificate URL %q is not on %s", raw, strings.Join(hosts, " or "))
 }
 
 // VerifyCertificate checks that cert chains to opts.Roots (nil = system roots;

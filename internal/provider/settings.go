@@ -250,3 +250,15 @@ func (s settings) connsConfig(version string) (conns.Config, error) {
 		Hints:      hints,
 	}, nil
 }
+
+// ConnsConfigFromEnv resolves the provider's settings from the environment
+// alone (COSELL_*/ARM_*), exactly as a provider block with no attributes
+// would: the webhook receiver builds its clients through it, so the two
+// cannot read credentials or endpoints differently.
+func ConnsConfigFromEnv(version string, getenv func(string) string) (conns.Config, error) {
+	s, err := resolveSettings(providerModel{}, getenv)
+	if err != nil {
+		return conns.Config{}, err
+	}
+	return s.connsConfig(version)
+}

@@ -258,7 +258,8 @@ const (
 // ones included, no validation or transition checks; eTag/updatedDateTime bump and referral-updated is emitted.
 // Choice: the signing certificate is self-signed, subject = issuer = CN=pcnotifications-dispatch.microsoft.com,
 // O=Microsoft Corporation; it cannot chain to the Microsoft Root, so receivers in emulator mode must trust
-// it explicitly (the Organization check still passes).
+// it explicitly (the Organization check still passes); emulator.Start writes it as webhook-signing-cert.pem
+// beside the CA and env.sh points COSELL_RECEIVER_CERTIFICATE_ROOTS at it.
 // Choice: ResourceChangeUtcDate is formatted with 7 fractional digits and a +00:00 offset, as in the docs.
 const eventTimeLayout = "2006-01-02T15:04:05.0000000-07:00"
 

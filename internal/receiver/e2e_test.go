@@ -1,0 +1,152 @@
+package receiver_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
+	emupc "github.com/cosell-labs/terraform-provider-cosell/internal/emulator/partnercenter"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/partnercenter"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/receiver"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/sync"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/syncio"
+)
+
+type bearer struct {
+	c     *http.Client
+	token string
+}
+
+func (b bearer) Do(r *http.Request) (*http.Response, error) {
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.c.Do(r)
+}
+
+// A referral changed in the emulator → the emulator's signed delivery → the
+// receiver (verifying against the certificate the emulator serves) → the
+// sync engine over the real clients → the opportunity in Dataverse.
+func TestEndToEndEmulatorDeliveryUpdatesTheOpportunity(t *testing.T) {
+	dir := t.TempDir()
+	emu, err := emulator.Start(emulator.Options{Dir: dir, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	ep := emu.Endpoints()
+	userTok, err := emu.Entra().IssueUserToken(entra.DefaultClientID, entra.DefaultUsername, "https://api.partner.microsoft.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	appTok, err := emu.Entra().IssueAppToken(entra.DefaultClientID, ep.DataverseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := partnercenter.NewReferralsClient(bearer{emu.HTTPClient(), userTok}, ep.ReferralsURL)
+	dv := dataverse.New(bearer{emu.HTTPClient(), appTok}, ep.DataverseURL)
+	eng := receiver.NewEngine(sync.New(syncio.NewPartnerCenter(rc), syncio.NewDynamics(dv)), sync.DefaultOptions())
+
+	// The settings the emulator's env.sh gives a receiver.
+	env := map[string]string{}
+	for _, kv := range emu.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	cfg, err := receiver.Load([]string{
+		"-tls-cert", filepath.Join(dir, emulator.ReceiverTLSCertFile), "-tls-key", filepath.Join(dir, emulator.ReceiverTLSKeyFile),
+		"-coalesce-window", "50ms",
+	}, func(k string) string { return env[k] }, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := receiver.New(cfg, eng, receiver.Options{
+		Logger:               slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		CertificateTransport: emu.HTTPClient().Transport,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+
+	if err := emu.PartnerCenter().SetRegistration(emupc.Registration{
+		WebhookURL:    "https://" + ln.Addr().String() + cfg.Path,
+		WebhookEvents: partnercenter.ReferralEvents(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	emu.PartnerCenter().SetDelivery(true)
+
+	const id = "e2e00000-0000-4000-8000-000000000001"
+	ref := emupc.MustParseReferral(`{"id":"` + id + `","engagementId":"e2e00000-0000-4000-8000-0000000000e1",
+"name":"Wide World Importers - Azure migration","status":"Active","substatus":"Accepted","type":"Shared","qualification":"SalesQualified",
+"direction":"Incoming","customerProfile":{"name":"Wide World Importers","address":{"addressLine1":"1 Harbour Rd","city":"Sydney","postalCode":"2000","country":"AU"},
+"team":[{"firstName":"Liam","lastName":"Ng","email":"liam.ng@wideworldimporters.example","phoneNumber":"+61 2 5550 0101"}]},
+"consent":{"consentToShareReferralWithMicrosoftSellers":true,"consentToContact":true},
+"details":{"notes":"Datacenter exit by June.","dealValue":250000,"currency":"AUD","closingDateTime":"2027-06-30T00:00:00Z",
+"requirements":{"solutions":[{"id":"SOL-31337-ABC","name":"Northwind Secure Cloud","type":"Name"}]}},
+"inviteContext":{"invitedBy":{"organizationId":"msft","organizationName":"Microsoft"},"assistanceRequestCode":"CustomerTechnicalArchitecture"},
+"trackingInfo":{"microsoftMsxId":"7-WWI0042"}}`)
+	if _, err := emu.PartnerCenter().PutReferral(ref); err != nil {
+		t.Fatal(err)
+	}
+	opps := waitFor(t, emu, id, func(o map[string]any) bool { return o["description"] == "Datacenter exit by June." })
+	if len(opps) != 1 {
+		t.Fatalf("%d opportunities for the referral", len(opps))
+	}
+
+	// A Microsoft-side change reaches the same opportunity in seconds.
+	changed := time.Now()
+	emu.PartnerCenter().UpdateReferral(id, func(r *emupc.Referral) {
+		_ = r.Set("/details/notes", "Datacenter exit moved to May.")
+	})
+	opps = waitFor(t, emu, id, func(o map[string]any) bool { return o["description"] == "Datacenter exit moved to May." })
+	if len(opps) != 1 {
+		t.Fatalf("%d opportunities after the update, want still one", len(opps))
+	}
+	t.Logf("change → opportunity written in %s", time.Since(changed))
+	for _, d := range emu.PartnerCenter().Deliveries() {
+		if d.State != "delivered" || d.Attempts[len(d.Attempts)-1].StatusCode != http.StatusOK {
+			t.Errorf("delivery %s: %s after %d attempts", d.Event.EventName, d.State, len(d.Attempts))
+		}
+	}
+}
+
+func waitFor(t *testing.T, emu *emulator.Emulator, id string, ok func(map[string]any) bool) []map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var opps []map[string]any
+		for _, r := range emu.Dataverse().Records("opportunities") {
+			if r["msft_microsoftpartnercenterreferralidentifier"] == id {
+				opps = append(opps, r)
+			}
+		}
+		for _, o := range opps {
+			if ok(o) {
+				return opps
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("opportunity for %s not written in time: %v", id, opps)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
