@@ -84,17 +84,31 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest, opts BatchOptio
 			return nil, fmt.Errorf("dataverse: batch operation %d: GET is not allowed in a change set", i)
 		}
 	}
+	sets := []batchSet{{reqs: reqs, changeSet: opts.ChangeSet}}
+	return c.sendBatch(ctx, sets, opts.ContinueOnError, allGET)
+}
+
+// batchSet is a run of operations in a $batch: one change set, or plain
+// operations. Operations in change sets get Content-IDs numbered across the
+// whole batch (1..n), so answers map back to requests.
+type batchSet struct {
+	reqs      []BatchRequest
+	changeSet bool
+}
+
+// sendBatch posts the sets as one $batch and parses the answer.
+func (c *Client) sendBatch(ctx context.Context, sets []batchSet, continueOnError, retrySafe bool) ([]BatchResponse, error) {
 	batchID := "batch_" + c.newID()
-	body, err := c.writeBatch(batchID, reqs, opts.ChangeSet)
+	body, err := c.writeBatch(batchID, sets)
 	if err != nil {
 		return nil, err
 	}
 	h := http.Header{}
 	h.Set("Content-Type", `multipart/mixed; boundary="`+batchID+`"`)
-	if opts.ContinueOnError {
+	if continueOnError {
 		h.Set(HeaderPrefer, "odata.continue-on-error")
 	}
-	req, err := c.build(ctx, request{method: http.MethodPost, path: "$batch", body: body, header: h, retrySafe: allGET})
+	req, err := c.build(ctx, request{method: http.MethodPost, path: "$batch", body: body, header: h, retrySafe: retrySafe})
 	if err != nil {
 		return nil, err
 	}
@@ -117,21 +131,31 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest, opts BatchOptio
 	return parseBatch(bytes.NewReader(raw), params["boundary"])
 }
 
-func (c *Client) writeBatch(batchID string, reqs []BatchRequest, changeSet bool) ([]byte, error) {
+func (c *Client) writeBatch(batchID string, sets []batchSet) ([]byte, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	if err := mw.SetBoundary(batchID); err != nil {
 		return nil, err
 	}
-	if changeSet {
+	n := 0
+	for _, set := range sets {
+		if !set.changeSet {
+			for _, r := range set.reqs {
+				if err := c.writeOperation(mw, r, ""); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
 		csID := "changeset_" + c.newID()
 		var cs bytes.Buffer
 		cw := multipart.NewWriter(&cs)
 		if err := cw.SetBoundary(csID); err != nil {
 			return nil, err
 		}
-		for i, r := range reqs {
-			if err := c.writeOperation(cw, r, strconv.Itoa(i+1)); err != nil {
+		for _, r := range set.reqs {
+			n++
+			if err := c.writeOperation(cw, r, strconv.Itoa(n)); err != nil {
 				return nil, err
 			}
 		}
@@ -144,12 +168,6 @@ func (c *Client) writeBatch(batchID string, reqs []BatchRequest, changeSet bool)
 		}
 		if _, err := pw.Write(cs.Bytes()); err != nil {
 			return nil, err
-		}
-	} else {
-		for _, r := range reqs {
-			if err := c.writeOperation(mw, r, ""); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if err := mw.Close(); err != nil {

@@ -36,6 +36,8 @@ var ServiceNames = []string{ServiceEntra, ServiceReferrals, ServiceWebhooks, Ser
 //	PATCH  /_emulator/dataverse/{set}/{id}   change a row as a portal user would (JSON columns; 204)
 //	DELETE /_emulator/dataverse/{set}/{id}   delete a row as a portal user would (204)
 //
+//	…and the referral routes of admin_sync.go.
+//
 // The Dataverse routes let a demo or a user simulate edits made outside
 // Terraform, to see them as drift in the next plan.
 func (e *Emulator) adminHandler() http.Handler {
@@ -91,6 +93,7 @@ func (e *Emulator) adminHandler() http.Handler {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+	e.addSyncAdminRoutes(mux)
 	mux.HandleFunc("/_emulator/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, "unknown admin route "+r.Method+" "+r.URL.Path)
 	})

@@ -177,12 +177,23 @@ func referralFrom(req *http.Request, resp *http.Response, body []byte) (*Referra
 // The request carries a fresh MS-RequestId that transport retries reuse, and
 // is marked retry-safe.
 func (rc *ReferralsClient) Create(ctx context.Context, r *Referral) (*Referral, error) {
+	return rc.CreateWithRequestID(ctx, r, "")
+}
+
+// CreateWithRequestID is Create with a caller-chosen MS-RequestId (a GUID;
+// "" = fresh): a caller that derives it from its own record (the sync: from
+// the opportunity id) gets the same referral back when it re-sends the POST
+// after losing the answer, even from a new process.
+func (rc *ReferralsClient) CreateWithRequestID(ctx context.Context, r *Referral, requestID string) (*Referral, error) {
 	if r == nil {
 		return nil, errors.New("partnercenter: create referral: nil referral")
 	}
 	req, err := rc.c.newRequest(ctx, http.MethodPost, rc.c.base+ReferralsPath, r)
 	if err != nil {
 		return nil, err
+	}
+	if requestID != "" {
+		req.Header.Set(HeaderRequestID, requestID)
 	}
 	req = rc.c.retrySafe(req)
 	resp, body, err := rc.c.do(req)

@@ -422,3 +422,19 @@ func TestPatchOpJSON(t *testing.T) {
 		t.Errorf("%s", b)
 	}
 }
+
+func TestCreateWithRequestIDSendsTheCallersID(t *testing.T) {
+	srv := newServer(t, reply(201, `{"id":"x"}`), reply(201, `{"id":"x"}`))
+	rc := NewReferralsClient(srv.Client(), srv.URL)
+	const rid = "5f0c3a1e-7b2d-4c9e-8a6f-1d2e3f4a5b6c"
+	for range 2 {
+		if _, err := rc.CreateWithRequestID(context.Background(), &Referral{Name: "n"}, rid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range srv.requests() {
+		if got := r.Header.Get(HeaderRequestID); got != rid {
+			t.Errorf("request %d: MS-RequestId %q, want %q", i, got, rid)
+		}
+	}
+}

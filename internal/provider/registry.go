@@ -11,6 +11,7 @@ import (
 	"github.com/cosell-labs/terraform-provider-cosell/internal/services/flow"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/services/referral"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/services/solutiondetail"
+	syncsvc "github.com/cosell-labs/terraform-provider-cosell/internal/services/sync"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/services/webhook"
 )
 
@@ -23,6 +24,7 @@ func resources() []func() resource.Resource {
 		environmentvariable.NewEnvironmentVariableResource,
 		flow.NewFlowActivationResource,
 		solutiondetail.NewSolutionDetailResource,
+		syncsvc.NewSyncResource,
 		webhook.NewWebhookRegistrationResource,
 	}
 }
@@ -34,6 +36,7 @@ func dataSources() []func() datasource.DataSource {
 		flow.NewFlowsDataSource,
 		referral.NewReferralsDataSource,
 		referral.NewReferralDataSource,
+		syncsvc.NewPreviewDataSource,
 		webhook.NewWebhookEventsDataSource,
 	}
 }

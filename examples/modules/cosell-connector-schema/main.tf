@@ -230,3 +230,20 @@ resource "cosell_crm_field" "solution_detail" {
   relationship_schema_name = "${local.p}_${local.p}_solutiondetail_${local.p}_partnercentersolution"
   solution_unique_name     = var.solution_unique_name
 }
+
+# ---------------------------------------------------------------------------
+# The provider's own column (not Microsoft's): cosell_sync's snapshot memo.
+# ---------------------------------------------------------------------------
+
+# The last synced state of each referral/opportunity pair (JSON written by cosell_sync; do not edit). cosell_sync
+# compares both sides with it, so its own writes never look like changes and conflicts are detected per field.
+resource "cosell_crm_field" "sync_snapshot" {
+  count                = var.sync_snapshot_column == null ? 0 : 1
+  table                = "opportunity"
+  schema_name          = var.sync_snapshot_column
+  display_name         = "Partner Center sync snapshot"
+  description          = "Written by the cosell provider's sync: the last synced state of this opportunity and its referral. Do not edit."
+  type                 = "memo"
+  max_length           = 100000
+  solution_unique_name = var.solution_unique_name
+}

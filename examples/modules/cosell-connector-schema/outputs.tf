@@ -50,3 +50,8 @@ output "solutions_lookups" {
     solution_detail = cosell_crm_field.solution_detail.logical_name
   }
 }
+
+output "sync_snapshot_column" {
+  description = "Logical name of the sync snapshot column (pass it as cosell_sync.snapshot_column), or null when not created."
+  value       = one(cosell_crm_field.sync_snapshot[*].logical_name)
+}

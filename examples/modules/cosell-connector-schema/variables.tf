@@ -41,3 +41,18 @@ variable "include_obsolete_columns" {
   type        = bool
   default     = true
 }
+
+variable "sync_snapshot_column" {
+  description = <<-EOT
+    Schema name of the opportunity memo column in which cosell_sync keeps the last synced state of each pair, e.g.
+    "cosell_SyncSnapshot" (whose logical name cosell_syncsnapshot is cosell_sync's default snapshot_column). Its prefix
+    must be your solution publisher's. This column is the provider's, not Microsoft's: null (the default) leaves it out.
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sync_snapshot_column == null || can(regex("^[a-z][a-z0-9]{1,7}_[A-Za-z0-9_]+$", var.sync_snapshot_column))
+    error_message = "sync_snapshot_column must be a schema name with a publisher prefix, e.g. \"cosell_SyncSnapshot\"."
+  }
+}

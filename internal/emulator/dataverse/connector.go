@@ -156,6 +156,14 @@ var connectorSolutionDetailColumns = []ColumnSpec{
 	{Table: "msft_solutiondetail", SchemaName: "msft_PublisherName", Type: typeString, DisplayName: "Publisher Name", MaxLength: 200},
 }
 
+// The provider's own opportunity column (not Microsoft's): the sync's last
+// synced snapshot of each pair, JSON in a memo (internal/syncio/choices.go).
+// The emulator's connector scenario has it as if
+// examples/modules/cosell-connector-schema had been applied with its default.
+var SyncSnapshotColumn = ColumnSpec{Table: "opportunity", SchemaName: "cosell_SyncSnapshot", Type: typeMemo,
+	DisplayName: "Partner Center sync snapshot", MaxLength: 100000,
+	Description: "Written by the cosell provider's sync: the last synced state of this opportunity and its referral. Do not edit."}
+
 // clientData builds a flow's clientdata string: its connection references
 // and a definition with the trigger and one child-flow action per child.
 func (f Flow) clientData() string {
@@ -229,6 +237,11 @@ const (
 	OpportunityTailspinWon = "c05e1100-0000-4000-8000-000000000004"
 	SolutionDetailSales    = "c05e11d0-0000-4000-8000-000000000001"
 	SolutionDetailSecurity = "c05e11d0-0000-4000-8000-000000000002"
+	SolutionDetailData     = "c05e11d0-0000-4000-8000-000000000003"
+	// The Fabrikam UK pair: the opportunity id is the seeded referral's externalReferenceId.
+	AccountFabrikamUK     = "c05e11ac-0000-4000-8000-000000000004"
+	ContactFabrikamUK     = "c05e11c7-0000-4000-8000-000000000004"
+	OpportunityFabrikamUK = "8c7b6a59-4837-4261-9f0e-d1c2b3a49586"
 )
 
 // DefaultScenario is the organisation with the co-sell connector solution
@@ -239,7 +252,7 @@ func DefaultScenario() Scenario {
 		t.Solution = CosellSolutionUniqueName
 		sc.Tables = append(sc.Tables, t)
 	}
-	for _, group := range [][]ColumnSpec{connectorSolutionDetailColumns, ConnectorOpportunityColumns} {
+	for _, group := range [][]ColumnSpec{connectorSolutionDetailColumns, ConnectorOpportunityColumns, {SyncSnapshotColumn}} {
 		for _, c := range group {
 			c.Solution = CosellSolutionUniqueName
 			sc.Columns = append(sc.Columns, c)
@@ -267,7 +280,14 @@ func DefaultScenario() Scenario {
 	for _, c := range []struct {
 		id, code, name, symbol string
 		rate                   float64
-	}{{CurrencyUSD, "USD", "US Dollar", "$", 1}, {CurrencyEUR, "EUR", "Euro", "€", 0.92}, {CurrencyGBP, "GBP", "Pound Sterling", "£", 0.79}} {
+	}{{CurrencyUSD, "USD", "US Dollar", "$", 1}, {CurrencyEUR, "EUR", "Euro", "€", 0.92}, {CurrencyGBP, "GBP", "Pound Sterling", "£", 0.79},
+		{"c05e11a0-0000-4000-8000-000000000004", "JPY", "Japanese Yen", "¥", 150},
+		{"c05e11a0-0000-4000-8000-000000000005", "CAD", "Canadian Dollar", "CA$", 1.36},
+		{"c05e11a0-0000-4000-8000-000000000006", "AUD", "Australian Dollar", "A$", 1.52},
+		{"c05e11a0-0000-4000-8000-000000000007", "CHF", "Swiss Franc", "CHF", 0.88},
+		{"c05e11a0-0000-4000-8000-000000000008", "INR", "Indian Rupee", "₹", 83},
+		{"c05e11a0-0000-4000-8000-000000000009", "SEK", "Swedish Krona", "kr", 10.5},
+		{"c05e11a0-0000-4000-8000-00000000000a", "BRL", "Brazilian Real", "R$", 5}} {
 		add("transactioncurrencies", map[string]any{"transactioncurrencyid": c.id, "isocurrencycode": c.code, "currencyname": c.name,
 			"currencysymbol": c.symbol, "currencyprecision": 2, "exchangerate": c.rate})
 	}
@@ -275,6 +295,7 @@ func DefaultScenario() Scenario {
 		{AccountTailspin, "Tailspin Toys", "200 Pine St", "Seattle", "WA", "98101", "US"},
 		{AccountContoso, "Contoso Pharmaceuticals", "Leopoldstrasse 8", "Munich", "BY", "80802", "DE"},
 		{AccountFabrikam, "Fabrikam Ltd", "1 Poultry", "London", "", "EC2R 8EJ", "GB"},
+		{AccountFabrikamUK, "Fabrikam UK Ltd", "1 Canada Square", "London", "", "E14 5AB", "GB"},
 	} {
 		row := map[string]any{"accountid": a.id, "name": a.name, "address1_line1": a.line1, "address1_city": a.city,
 			"address1_postalcode": a.zip, "address1_country": a.country}
@@ -287,6 +308,7 @@ func DefaultScenario() Scenario {
 		{ContactTailspin, "Sam", "Rivera", "sam.rivera@tailspintoys.example", "+1 206 555 0142", AccountTailspin},
 		{ContactContoso, "Lukas", "Meyer", "lukas.meyer@contoso.example", "+49 89 5550 1100", AccountContoso},
 		{ContactFabrikam, "Priya", "Shah", "priya.shah@fabrikam.example", "+44 20 5550 0199", AccountFabrikam},
+		{ContactFabrikamUK, "Olivia", "Clarke", "olivia.clarke@fabrikam.example", "+44 20 7946 0321", AccountFabrikamUK},
 	} {
 		add("contacts", map[string]any{"contactid": c.id, "firstname": c.first, "lastname": c.last, "emailaddress1": c.email,
 			"telephone1": c.phone, "parentcustomerid_account@odata.bind": "/accounts(" + c.account + ")"})
@@ -310,11 +332,19 @@ func DefaultScenario() Scenario {
 		map[string]any{"msft_microsoftpartnercenterreferralsync": true, "msft_microsoftpartnercenterhelp": 299600002,
 			"msft_microsoftpartnercenterreferralvisible": true})
 	opp(OpportunityFabrikam, "Fabrikam - Copilot adoption", 30000, CurrencyGBP, "2027-01-31", AccountFabrikam, ContactFabrikam, nil)
+	opp(OpportunityFabrikamUK, "Fabrikam UK - Azure data platform modernisation ✔", 120000, CurrencyGBP, "2027-03-31", AccountFabrikamUK, ContactFabrikamUK,
+		map[string]any{"description": "Co-sell: architecture review before the data warehouse migration.",
+			"msft_microsoftpartnercenterreferralsync": true, "msft_microsoftpartnercenterreferralvisible": true,
+			"msft_microsoftpartnercenterhelp":               299600001,
+			"msft_microsoftpartnercenterreferralidentifier": "2f6a9c1e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+			"msft_microsoftpartnercenterreferrallink":       "https://partner.microsoft.com/referrals/v2/inbox?id=2f6a9c1e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",
+			"msft_microsoftpartnercenterreferralsyncaudit":  "2026-09-28 13:05 - Partner Center Referral to CRM sync success."})
 	opp(OpportunityTailspinWon, "Tailspin Toys - Customer Insights pilot", 15000, CurrencyUSD, "2026-06-30", AccountTailspin, ContactTailspin,
 		map[string]any{"statecode": 1, "statuscode": 3, "actualvalue": 15000, "actualclosedate": "2026-06-24"})
 	for _, d := range []struct{ id, ident, name string }{
 		{SolutionDetailSales, "SOL-22010-XYZ", "Northwind Sales Accelerator"},
 		{SolutionDetailSecurity, "SOL-31337-ABC", "Northwind Secure Cloud"},
+		{SolutionDetailData, "SOL-40117-DAT", "Northwind Data Estate Modernizer"},
 	} {
 		add("msft_solutiondetails", map[string]any{"msft_solutiondetailid": d.id, "msft_name": d.name, "msft_solutionidentifier": d.ident,
 			"msft_solutiontype": "3P", "msft_publishername": "Northwind Consulting"})
@@ -322,5 +352,8 @@ func DefaultScenario() Scenario {
 	add("msft_partnercentersolutions", map[string]any{"msft_name": "Northwind Sales Accelerator",
 		"msft_OpportunityId@odata.bind":    "/opportunities(" + OpportunityTailspin + ")",
 		"msft_SolutionDetailId@odata.bind": "/msft_solutiondetails(" + SolutionDetailSales + ")"})
+	add("msft_partnercentersolutions", map[string]any{"msft_name": "Northwind Data Estate Modernizer",
+		"msft_OpportunityId@odata.bind":    "/opportunities(" + OpportunityFabrikamUK + ")",
+		"msft_SolutionDetailId@odata.bind": "/msft_solutiondetails(" + SolutionDetailData + ")"})
 	return sc
 }

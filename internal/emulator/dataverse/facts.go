@@ -150,4 +150,18 @@ Service protection limits
     Retry-After = seconds until the oldest counted request (or charge) leaves the window, at least 1; 1 for
     concurrency. Debug headers: x-ms-ratelimit-burst-remaining-xrm-requests (integer) and
     x-ms-ratelimit-time-remaining-xrm-requests (ms, "1,199,999.00").
+
+Sync seed (connector scenario, for cosell_sync)
+  - The provider's own opportunity memo column cosell_syncsnapshot (SyncSnapshotColumn, MaxLength 100000) exists, as if
+    examples/modules/cosell-connector-schema had been applied with its default name (the sync's last synced snapshot).
+  - transactioncurrencies: 10 ISO 4217 currencies (USD EUR GBP JPY CAD AUD CHF INR SEK BRL); a real organisation has
+    its base currency plus the ones an admin enabled, so a referral in another currency has no currency row.
+  - Paired data: Tailspin and Fabrikam UK opportunities carry the referral id/link of the seeded referrals whose
+    externalReferenceId is their id (a partner already running the connector); Contoso is flagged Sync = Yes with help
+    requested but no solution row (a co-sell that cannot be shared: the sync must report it); Fabrikam (not flagged)
+    and the won Tailspin pilot are plain CRM data the sync must leave alone.
+  - The lead table has the standard columns a referral's lead needs (telephone1, jobtitle, estimatedamount,
+    estimatedclosedate, transactioncurrencyid, address1_*), as in the Dataverse lead table reference.
+  - Out-of-band edits for tests and demos: PATCH /_emulator/dataverse/{set}/{id} and POST /_emulator/dataverse/{set}
+    (admin_sync.go) write as a portal user would (row version and modifiedon bumped).
 */

@@ -235,7 +235,7 @@ func TestScenarioJSONRoundTrip(t *testing.T) {
 	}
 	h := newHarness(t, sc)
 	for set, want := range map[string]int{"workflows": 11, "connectionreferences": 7, "environmentvariabledefinitions": 6,
-		"transactioncurrencies": 3, "opportunities": 4, "accounts": 3, "contacts": 3} {
+		"transactioncurrencies": 10, "opportunities": 5, "accounts": 4, "contacts": 4} {
 		if n := len(h.svc.Records(set)); n != want {
 			t.Errorf("%s: %d rows, want %d", set, n, want)
 		}

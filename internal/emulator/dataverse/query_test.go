@@ -53,7 +53,7 @@ func TestSelectFilterOrderTop(t *testing.T) {
 		"name eq 'Q001' or name eq 'q002'":                                            2,
 		"name ne 'Q001' and startswith(name,'Q')":                                     8,
 		"endswith(name,'7')":                                                          1,
-		"accountnumber eq null":                                                       3, // seeded accounts have none
+		"accountnumber eq null":                                                       4, // seeded accounts have none
 		"accountnumber ne null":                                                       9,
 		"name gt 'Q006' and name le 'Q008'":                                           2,
 		"_parentaccountid_value eq null and name eq 'Q003'":                           1,
@@ -70,17 +70,17 @@ func TestSelectFilterOrderTop(t *testing.T) {
 func TestFilterTypesAndLookups(t *testing.T) {
 	h := newDefault(t)
 	cases := map[string]int{
-		"estimatedvalue gt 40000":                                       2,
+		"estimatedvalue gt 40000":                                       3,
 		"estimatedvalue ge 15000 and estimatedvalue lt 48000":           2,
 		"statecode eq 1":                                                1,
-		"msft_microsoftpartnercenterreferralsync eq true":               2,
+		"msft_microsoftpartnercenterreferralsync eq true":               3,
 		"estimatedclosedate lt 2027-01-01":                              2,
-		"createdon ge 2026-10-01T00:00:00Z":                             4,
+		"createdon ge 2026-10-01T00:00:00Z":                             5,
 		"_parentaccountid_value eq " + AccountTailspin:                  2,
 		"_parentaccountid_value eq " + strings.ToUpper(AccountTailspin): 2,
 		"parentaccountid/accountid eq " + AccountContoso:                1,
 		"parentaccountid/name eq 'tailspin toys'":                       2,
-		"_transactioncurrencyid_value ne " + CurrencyUSD:                2,
+		"_transactioncurrencyid_value ne " + CurrencyUSD:                3,
 	}
 	for f, want := range cases {
 		r := h.must(h.do("GET", "opportunities?$select=name&$filter="+url.QueryEscape(f), nil), 200)
@@ -112,7 +112,7 @@ func TestFilterTypesAndLookups(t *testing.T) {
 func TestCount(t *testing.T) {
 	h := newDefault(t)
 	r := h.must(h.do("GET", "opportunities?$select=name&$count=true&$filter=statecode eq 0", nil, "Prefer: odata.maxpagesize=1"), 200)
-	if num(r.body["@odata.count"]) != 3 || len(r.values()) != 1 {
+	if num(r.body["@odata.count"]) != 4 || len(r.values()) != 1 {
 		t.Fatalf("count %v, rows %d", r.body["@odata.count"], len(r.values()))
 	}
 }
@@ -175,7 +175,7 @@ func TestPagingWithoutOrderByUsesPrimaryKey(t *testing.T) {
 		}
 		link, _ = r.body["@odata.nextLink"].(string)
 	}
-	if len(seen) != 10 { // 3 seeded + 7
+	if len(seen) != 11 { // 4 seeded + 7
 		t.Fatalf("saw %d rows", len(seen))
 	}
 }

@@ -328,7 +328,7 @@ func TestTestHelpers(t *testing.T) {
 	if err := h.svc.DeleteRecord("accounts", id); err == nil {
 		t.Fatal("deleting a missing row must fail")
 	}
-	if n := len(h.svc.Records("opportunities")); n != 4 {
+	if n := len(h.svc.Records("opportunities")); n != 5 {
 		t.Fatalf("%d opportunities", n)
 	}
 }

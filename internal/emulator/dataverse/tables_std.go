@@ -173,6 +173,17 @@ func standardSchema() *schema {
 	lead.addAttr(strAttr("companyname", "CompanyName", "Company Name", 100, "None"))
 	lead.addAttr(strAttr("emailaddress1", "EMailAddress1", "Email", 100, "None"))
 	lead.addAttr(memoAttr("description", "Description", "Description", 2000))
+	// Standard lead columns a referral's lead fills (Dataverse lead table reference; facts.go "Sync seed").
+	lead.addAttr(strAttr("telephone1", "Telephone1", "Business Phone", 50, "None"))
+	lead.addAttr(strAttr("jobtitle", "JobTitle", "Job Title", 100, "None"))
+	lead.addAttr(moneyAttr("estimatedamount", "EstimatedAmount", "Est. Value"))
+	lead.addAttr(dateOnlyAttr("estimatedclosedate", "EstimatedCloseDate", "Est. Close Date"))
+	lead.addAttr(lookupAttr("transactioncurrencyid", "TransactionCurrencyId", "Currency", "transactioncurrency"))
+	lead.addAttr(strAttr("address1_line1", "Address1_Line1", "Street 1", 250, "None"))
+	lead.addAttr(strAttr("address1_city", "Address1_City", "City", 80, "None"))
+	lead.addAttr(strAttr("address1_stateorprovince", "Address1_StateOrProvince", "State/Province", 50, "None"))
+	lead.addAttr(strAttr("address1_postalcode", "Address1_PostalCode", "ZIP/Postal Code", 20, "None"))
+	lead.addAttr(strAttr("address1_country", "Address1_Country", "Country/Region", 80, "None"))
 	lead.addAttr(lookupAttr("parentaccountid", "ParentAccountId", "Parent Account for lead", "account"))
 	lead.addAttr(lookupAttr("parentcontactid", "ParentContactId", "Parent Contact for lead", "contact"))
 	stateStatus(lead,
@@ -286,6 +297,7 @@ func standardSchema() *schema {
 	rel("account_primary_contact", "contact", "account", "primarycontactid", "primarycontactid", "RemoveLink")
 	rel("lead_parent_account", "account", "lead", "parentaccountid", "parentaccountid", "RemoveLink")
 	rel("lead_parent_contact", "contact", "lead", "parentcontactid", "parentcontactid", "RemoveLink")
+	rel("transactioncurrency_lead", "transactioncurrency", "lead", "transactioncurrencyid", "transactioncurrencyid", "Restrict")
 	rel("environmentvariabledefinition_environmentvariablevalue", "environmentvariabledefinition", "environmentvariablevalue",
 		"environmentvariabledefinitionid", "EnvironmentVariableDefinitionId", "Cascade")
 	rel("envdefinition_envdefinition", "environmentvariabledefinition", "environmentvariabledefinition",

@@ -251,6 +251,11 @@ const (
 // PATCH/PUT and on the UpdateReferral/PutReferral test helpers — only when delivery is enabled
 // (Scenario.DeliverEvents or Options.Deliver or SetDelivery) and the registration lists the event.
 // related-referral-* events are never emitted (the emulator models one partner).
+// Choice: the default seed holds one related referral: Microsoft's copy of the shared Fabrikam UK engagement
+// (same engagementId as the partner's referral, Incoming, invitedBy msft, trackingInfo.microsoftMsxId set) —
+// what links.relatedReferrals lists (§1.3). A sync must link it to the same opportunity, never create another.
+// Choice: the admin API (emulator/admin_sync.go) changes referrals "as a Microsoft seller": any path, read-only
+// ones included, no validation or transition checks; eTag/updatedDateTime bump and referral-updated is emitted.
 // Choice: the signing certificate is self-signed, subject = issuer = CN=pcnotifications-dispatch.microsoft.com,
 // O=Microsoft Corporation; it cannot chain to the Microsoft Root, so receivers in emulator mode must trust
 // it explicitly (the Organization check still passes).

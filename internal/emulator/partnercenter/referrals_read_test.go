@@ -21,6 +21,7 @@ const (
 	r4 = "e3f4a5b6-c7d8-4e9f-a0b1-c2d3e4f5a6b7" // US Incoming Independent New/Received, marketplace lead
 	r5 = "8a9b0c1d-2e3f-4a5b-9c6d-7e8f9a0b1c2d" // DE Outgoing Independent Closed/Won
 	r6 = "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e" // US Incoming Shared Closed/Declined
+	r7 = "61d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f" // GB Incoming Shared Active/Accepted: Microsoft's related referral of r3's engagement
 )
 
 func ids(t *testing.T, page map[string]any) []string {
@@ -49,8 +50,8 @@ func TestDefaultScenarioContainsTheSampleReferralsVerbatim(t *testing.T) {
 	for _, r := range DefaultScenario().Referrals {
 		seeded[r.ID()] = r
 	}
-	if len(seeded) != 6 {
-		t.Fatalf("default scenario has %d referrals, want 6", len(seeded))
+	if len(seeded) != 7 {
+		t.Fatalf("default scenario has %d referrals, want 7", len(seeded))
 	}
 	for _, want := range page.Value {
 		got, ok := seeded[want.ID()]
@@ -83,7 +84,7 @@ func TestListDefaultOrderContextAndHeaders(t *testing.T) {
 		t.Error("MS-RequestId missing")
 	}
 	page := r.json(t)
-	if want := []string{r5, r6, r3, r1, r2, r4}; !slices.Equal(ids(t, page), want) {
+	if want := []string{r5, r6, r3, r7, r1, r2, r4}; !slices.Equal(ids(t, page), want) {
 		t.Errorf("default order = %v, want createdDateTime asc %v", ids(t, page), want)
 	}
 	if ctx, _ := page["@odata.context"].(string); !strings.HasSuffix(ctx, "/v1.0/engagements/$metadata#Referrals") {
@@ -111,8 +112,8 @@ func TestListPagesThroughAllReferralsWithTopAndNextLink(t *testing.T) {
 		if len(got) > 2 {
 			t.Fatalf("page of %d with $top=2", len(got))
 		}
-		if c, _ := numberOf(page["@odata.count"]); c != 6 {
-			t.Errorf("@odata.count = %v, want 6 on every page", page["@odata.count"])
+		if c, _ := numberOf(page["@odata.count"]); c != 7 {
+			t.Errorf("@odata.count = %v, want 7 on every page", page["@odata.count"])
 		}
 		all = append(all, got...)
 		next, _ = page["@odata.nextLink"].(string)
@@ -126,10 +127,10 @@ func TestListPagesThroughAllReferralsWithTopAndNextLink(t *testing.T) {
 			}
 		}
 	}
-	if pages != 3 {
-		t.Errorf("pages = %d, want 3", pages)
+	if pages != 4 {
+		t.Errorf("pages = %d, want 4", pages)
 	}
-	if want := []string{r5, r6, r3, r1, r2, r4}; !slices.Equal(all, want) {
+	if want := []string{r5, r6, r3, r7, r1, r2, r4}; !slices.Equal(all, want) {
 		t.Errorf("paged ids = %v, want %v", all, want)
 	}
 }
@@ -145,7 +146,7 @@ func TestListKeepsFilterAndOrderAcrossPages(t *testing.T) {
 		all = append(all, ids(t, page)...)
 		next, _ = page["@odata.nextLink"].(string)
 	}
-	if want := []string{r4, r2, r6}; !slices.Equal(all, want) {
+	if want := []string{r4, r2, r7, r6}; !slices.Equal(all, want) {
 		t.Errorf("incoming by updatedDateTime desc = %v, want %v", all, want)
 	}
 }
@@ -174,7 +175,7 @@ func TestListPageSizeDefaultAndCap(t *testing.T) {
 func TestListSkipAndSelect(t *testing.T) {
 	e := newEnv(t, DefaultScenario(), Options{})
 	page := e.do("GET", e.referrals("?$skip=4"), tokUser, nil).json(t)
-	if got := ids(t, page); !slices.Equal(got, []string{r2, r4}) {
+	if got := ids(t, page); !slices.Equal(got, []string{r1, r2, r4}) {
 		t.Errorf("$skip=4 = %v", got)
 	}
 	page = e.do("GET", e.referrals("?$select=id,name&$top=1"), tokUser, nil).json(t)
@@ -218,29 +219,29 @@ func TestFilterOperators(t *testing.T) {
 	e := newEnv(t, DefaultScenario(), Options{})
 	for _, tc := range []struct {
 		filter string
-		want   []string // in default order: r5 r6 r3 r1 r2 r4
+		want   []string // in default order: r5 r6 r3 r7 r1 r2 r4
 	}{
 		{"status eq 'New'", []string{r2, r4}},
-		{"status ne 'Closed'", []string{r3, r1, r2, r4}},
-		{"direction eq 'incoming'", []string{r6, r2, r4}}, // case-insensitive
+		{"status ne 'Closed'", []string{r3, r7, r1, r2, r4}},
+		{"direction eq 'incoming'", []string{r6, r7, r2, r4}}, // case-insensitive
 		{"createdDateTime ge 2026-09-12T08:00:00Z", []string{r1, r2, r4}},
 		{"createdDateTime gt 2026-09-12T08:00:00Z", []string{r2, r4}},
 		{"createdDateTime le '2026-07-01T14:00:00Z'", []string{r5, r6}},
 		{"createdDateTime lt 2026-07-01T14:00:00Z", []string{r5}},
-		{"updatedDateTime ge 2026-09-28T00:00:00+02:00", []string{r3, r2, r4}},
+		{"updatedDateTime ge 2026-09-28T00:00:00+02:00", []string{r3, r7, r2, r4}},
 		{"status eq 'New' and qualification eq 'SalesQualified'", []string{r2}},
 		{"(direction eq 'Incoming' and substatus eq 'Received')", []string{r2, r4}},
 		{"customerProfile/address/country eq 'US'", []string{r6, r1, r4}},
 		{"type eq 'Shared' and team/any(t:t/email eq 'dana.lee@northwind.example')", []string{r3}},
 		{"team/any(m: m/email eq 'DANA.LEE@northwind.example')", []string{r3, r1}},
 		{"engagementId eq 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'", []string{r1}},
-		{"externalReferenceId eq null", []string{r6, r2, r4}},
+		{"externalReferenceId eq null", []string{r6, r7, r2, r4}},
 		{"externalReferenceId ne null", []string{r5, r3, r1}},
 		{"substatus eq 'Won' or (status eq 'New' and customerProfile/address/country eq 'DE')", []string{r5, r2}},
 		{"status eq 'Closed' or status eq 'New' and type eq 'Independent'", []string{r5, r6, r4}}, // and binds tighter
-		{"details/dealValue gt 90000", []string{r6, r3}},
-		{"details/dealValue ge 90000", []string{r6, r3, r2}},
-		{"target/any(x:x/id eq 'msft')", []string{r6, r2}},
+		{"details/dealValue gt 90000", []string{r6, r3, r7}},
+		{"details/dealValue ge 90000", []string{r6, r3, r7, r2}},
+		{"target/any(x:x/id eq 'msft')", []string{r6, r7, r2}},
 		{"qualification eq 'Direct'", []string{r4}},
 		{"name eq 'O''Brien'", nil},
 	} {
@@ -286,10 +287,10 @@ func TestOrderBy(t *testing.T) {
 		orderby string
 		want    []string
 	}{
-		{"createdDateTime desc", []string{r4, r2, r1, r3, r6, r5}},
-		{"createdDateTime asc", []string{r5, r6, r3, r1, r2, r4}},
-		{"updatedDateTime desc", []string{r4, r2, r3, r1, r5, r6}},
-		{"updatedDateTime", []string{r6, r5, r1, r3, r2, r4}},
+		{"createdDateTime desc", []string{r4, r2, r1, r7, r3, r6, r5}},
+		{"createdDateTime asc", []string{r5, r6, r3, r7, r1, r2, r4}},
+		{"updatedDateTime desc", []string{r4, r2, r7, r3, r1, r5, r6}},
+		{"updatedDateTime", []string{r6, r5, r1, r3, r7, r2, r4}},
 	} {
 		r := e.do("GET", e.referrals("?$orderby="+url.QueryEscape(tc.orderby)), tokUser, nil)
 		expectStatus(t, r, 200)

@@ -144,7 +144,7 @@ func TestCreateValidation(t *testing.T) {
 	expectPCError(t, e.do("POST", e.referrals(""), tokUser, "[]"), 400, "Referral JSON object")
 	expectPCError(t, e.do("POST", e.referrals(""), tokUser, "{not json"), 400, "not valid JSON")
 	expectPCError(t, e.do("POST", e.referrals(""), tokUser, "{}", "Content-Type", "text/plain"), 415, "Content-Type")
-	if n := len(e.svc.Referrals()); n != 6 {
+	if n := len(e.svc.Referrals()); n != 7 {
 		t.Errorf("failed creates stored something: %d referrals", n)
 	}
 	for _, ok := range []struct{ st, sub string }{{"New", "Received"}, {"Active", "Accepted"}} {
@@ -172,8 +172,8 @@ func TestCreateIsIdempotentPerMSRequestID(t *testing.T) {
 	if retry.json(t)["id"] != first.json(t)["id"] {
 		t.Fatalf("retry created %v, first %v", retry.json(t)["id"], first.json(t)["id"])
 	}
-	if n := len(e.svc.Referrals()); n != 7 {
-		t.Fatalf("after a retried POST there are %d referrals, want 7", n)
+	if n := len(e.svc.Referrals()); n != 8 {
+		t.Fatalf("after a retried POST there are %d referrals, want 8", n)
 	}
 	other := e.do("POST", e.referrals(""), tokUser2, newReferralBody(), "MS-RequestId", rid)
 	fresh := e.do("POST", e.referrals(""), tokUser, newReferralBody(), "MS-RequestId", "79419bbb-06ee-48da-8221-e09480537dfc")
@@ -184,8 +184,8 @@ func TestCreateIsIdempotentPerMSRequestID(t *testing.T) {
 			t.Error("a different caller or request id must create a new referral")
 		}
 	}
-	if n := len(e.svc.Referrals()); n != 10 {
-		t.Errorf("referrals = %d, want 10", n)
+	if n := len(e.svc.Referrals()); n != 11 {
+		t.Errorf("referrals = %d, want 11", n)
 	}
 }
 

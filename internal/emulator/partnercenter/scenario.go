@@ -33,7 +33,7 @@ const DefaultTenantID = "00000000-0000-4000-8000-00000000c0de"
 //go:embed seed/referrals.json
 var seedReferrals []byte
 
-// DefaultScenario seeds six referrals: the two of
+// DefaultScenario seeds seven referrals: the two of
 // samples/referrals-list-page.json plus four more, mixing Incoming/Outgoing,
 // New/Active/Closed, US/DE/GB and Shared/Independent. No registration.
 func DefaultScenario() Scenario {

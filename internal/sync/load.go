@@ -1,0 +1,455 @@
+package sync
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// world is what a run loaded: both sides' records, the lookups, and the
+// pairs made of them.
+type world struct {
+	settings    Settings
+	opts        Options
+	referrals   map[string]*Referral
+	opps        map[string]*Opportunity
+	leads       map[string]*Lead
+	lk          *Lookups
+	detailsByID map[string]SolutionDetail
+}
+
+func newWorld(s Settings, o Options) *world {
+	return &world{settings: s, opts: o, referrals: map[string]*Referral{}, opps: map[string]*Opportunity{},
+		leads: map[string]*Lead{}, detailsByID: map[string]SolutionDetail{},
+		lk: &Lookups{CurrencyByCode: map[string]string{}, CurrencyByID: map[string]string{}, Accounts: map[string]*Account{},
+			Contacts: map[string]*ContactRow{}, Details: map[string]SolutionDetail{}}}
+}
+
+// loader reads through the ports (counting calls).
+type loader struct {
+	pc  PartnerCenter
+	dyn Dynamics
+	st  *statsCounter
+}
+
+func (l *loader) settings(ctx context.Context) (Settings, error) {
+	vars, err := l.dyn.ReadVariables(ctx, SettingsVariables())
+	if err != nil {
+		return Settings{}, &LoadError{What: "the connector's environment variables", Err: err}
+	}
+	return ParseSettings(vars), nil
+}
+
+func (l *loader) referrals(ctx context.Context, w *world, q ReferralQuery) error {
+	err := l.pc.ListReferrals(ctx, q, func(page []Referral) error {
+		l.st.add(func(s *Stats) { s.ReferralPages++ })
+		for i := range page {
+			r := page[i]
+			w.referrals[r.ID] = &r
+		}
+		return nil
+	})
+	if err != nil {
+		return &LoadError{What: "Partner Center referrals", Err: err}
+	}
+	return nil
+}
+
+func (l *loader) rows(ctx context.Context, q RowQuery, each func(Row)) error {
+	err := l.dyn.ListRows(ctx, q, func(page []Row) error {
+		l.st.add(func(s *Stats) { s.RowPages++ })
+		for _, r := range page {
+			each(r)
+		}
+		return nil
+	})
+	if err != nil {
+		return &LoadError{What: "Dynamics 365 " + q.Table + " rows", Err: err}
+	}
+	return nil
+}
+
+func (l *loader) opportunities(ctx context.Context, w *world, q RowQuery) error {
+	q.Table, q.Columns = TableOpportunity, opportunityColumns(w.settings, w.opts.SnapshotColumn)
+	return l.rows(ctx, q, func(r Row) { w.opps[r.ID] = decodeOpportunity(r, w.settings, w.opts.SnapshotColumn) })
+}
+
+// LoadError says which read failed; nothing was written.
+type LoadError struct {
+	What string
+	Err  error
+}
+
+func (e *LoadError) Error() string { return "reading " + e.What + ": " + e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// loadAll lists what changed since the watermark (or everything) on both
+// sides, then completes counterparts and lookups.
+func (l *loader) loadAll(ctx context.Context, s Settings, o Options) (*world, error) {
+	w := newWorld(s, o)
+	since := o.since()
+	if err := l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: o.Statuses}); err != nil {
+		return nil, err
+	}
+	if err := l.opportunities(ctx, w, RowQuery{ModifiedSince: since,
+		Where: []Cond{{Column: ColSync, Values: []any{true}}, {Column: ColReferralID, NotNull: true}}}); err != nil {
+		return nil, err
+	}
+	return w, l.complete(ctx, w, !since.IsZero() || len(o.Statuses) > 0)
+}
+
+// loadSeeds loads the named records and everything they pair with: the
+// single-record entry points and the re-read after a 412.
+func (l *loader) loadSeeds(ctx context.Context, s Settings, o Options, referralIDs, oppIDs []string) (*world, error) {
+	w := newWorld(s, o)
+	for _, id := range referralIDs {
+		r, err := l.pc.GetReferral(ctx, id)
+		l.st.add(func(s *Stats) { s.ReferralGets++ })
+		if err != nil {
+			return nil, &LoadError{What: "referral " + id, Err: err}
+		}
+		w.referrals[r.ID] = &r
+	}
+	if len(oppIDs) > 0 {
+		if err := l.opportunities(ctx, w, RowQuery{IDs: oppIDs}); err != nil {
+			return nil, err
+		}
+	}
+	return w, l.complete(ctx, w, true)
+}
+
+// complete fetches, by key and in bulk, the counterparts of what is loaded,
+// the related referrals of their engagements, the leads made for lead
+// referrals, and the rows the decisions need (accounts, contacts,
+// currencies, solutions, the solution catalogue). partial says the listing
+// did not cover everything, so counterparts may be missing.
+func (l *loader) complete(ctx context.Context, w *world, partial bool) error {
+	if partial {
+		// Referrals of loaded opportunities: by the id on the opportunity,
+		// and by externalReferenceId (a referral created but whose id was
+		// never written back).
+		var ids, ext []string
+		for _, o := range w.opps {
+			if o.ReferralID != "" && w.referrals[o.ReferralID] == nil {
+				ids = append(ids, o.ReferralID)
+			} else if o.ReferralID == "" {
+				ext = append(ext, o.ID)
+			}
+			if o.Snapshot != nil {
+				for _, id := range o.Snapshot.Related {
+					if w.referrals[id] == nil {
+						ids = append(ids, id)
+					}
+				}
+			}
+		}
+		if len(ids) > 0 {
+			if err := l.referrals(ctx, w, ReferralQuery{IDs: sortedUnique(ids)}); err != nil {
+				return err
+			}
+		}
+		if len(ext) > 0 {
+			if err := l.referrals(ctx, w, ReferralQuery{ExternalReferenceIDs: sortedUnique(ext)}); err != nil {
+				return err
+			}
+		}
+		// Related referrals of the same engagements.
+		var eng []string
+		for _, r := range w.referrals {
+			if r.EngagementID != "" {
+				eng = append(eng, r.EngagementID)
+			}
+		}
+		if len(eng) > 0 {
+			if err := l.referrals(ctx, w, ReferralQuery{EngagementIDs: sortedUnique(eng)}); err != nil {
+				return err
+			}
+		}
+	}
+	// Opportunities of loaded referrals: by referral id column, by
+	// externalReferenceId, and by the deterministic id a killed run may
+	// have created.
+	var oppIDs, refIDs, leadIDs []string
+	referencing := map[string]bool{}
+	for _, o := range w.opps {
+		referencing[o.ReferralID] = true
+	}
+	for _, r := range w.referrals {
+		if referencing[r.ID] {
+			continue
+		}
+		refIDs = append(refIDs, r.ID)
+		if r.ExternalReferenceID != "" && w.opps[r.ExternalReferenceID] == nil {
+			oppIDs = append(oppIDs, r.ExternalReferenceID)
+		}
+		if det := opportunityIDFor(r.ID); w.opps[det] == nil {
+			oppIDs = append(oppIDs, det)
+		}
+		if isLead(r) {
+			leadIDs = append(leadIDs, leadIDFor(r.ID))
+		}
+	}
+	if len(refIDs) > 0 {
+		q := RowQuery{IDs: sortedUnique(oppIDs), Where: []Cond{{Column: ColReferralID, Values: anys(sortedUnique(refIDs))}}}
+		if err := l.opportunities(ctx, w, q); err != nil {
+			return err
+		}
+	}
+	if len(leadIDs) > 0 {
+		if err := l.rows(ctx, RowQuery{Table: TableLead, Columns: leadColumns, IDs: sortedUnique(leadIDs)}, func(r Row) {
+			w.leads[r.ID] = decodeLead(r)
+		}); err != nil {
+			return err
+		}
+	}
+	if len(w.referrals) == 0 && len(w.opps) == 0 {
+		return nil
+	}
+	return l.lookups(ctx, w)
+}
+
+// lookups loads currencies and the solution catalogue (small tables, whole),
+// and the accounts, contacts and solution rows of the loaded records.
+func (l *loader) lookups(ctx context.Context, w *world) error {
+	if err := l.rows(ctx, RowQuery{Table: TableCurrency, Columns: currencyColumns}, func(r Row) {
+		code := normCode(str(r.Values["isocurrencycode"]))
+		w.lk.CurrencyByCode[code], w.lk.CurrencyByID[r.ID] = r.ID, code
+	}); err != nil {
+		return err
+	}
+	if err := l.rows(ctx, RowQuery{Table: TableSolutionDetail, Columns: detailColumns}, func(r Row) {
+		d := decodeDetail(r)
+		w.detailsByID[d.ID] = d
+		if d.Identifier != "" {
+			w.lk.Details[strings.ToUpper(d.Identifier)] = d
+		}
+	}); err != nil {
+		return err
+	}
+	var accountIDs, contactIDs, oppIDs []string
+	for _, o := range w.opps {
+		oppIDs = append(oppIDs, o.ID)
+		if o.AccountID != "" {
+			accountIDs = append(accountIDs, o.AccountID)
+		}
+		if o.ContactID != "" {
+			contactIDs = append(contactIDs, o.ContactID)
+		}
+	}
+	// Match candidates for creates: accounts by company name, contacts by email.
+	var names, emails []any
+	for _, r := range w.referrals {
+		if r.Customer.Name != "" {
+			names = append(names, r.Customer.Name)
+		}
+		for _, c := range r.Contacts {
+			if e := normEmail(c.Email); e != "" {
+				emails = append(emails, e)
+			}
+		}
+	}
+	accounts := map[string]*Account{}
+	if len(accountIDs) > 0 || len(names) > 0 {
+		q := RowQuery{Table: TableAccount, Columns: accountColumns(w.settings), IDs: sortedUnique(accountIDs)}
+		if len(names) > 0 {
+			q.Where = []Cond{{Column: "name", Values: names}}
+		}
+		if err := l.rows(ctx, q, func(r Row) {
+			a := decodeAccount(r, w.settings)
+			accounts[a.ID] = a
+			key := accountKey(a.Customer)
+			if prev, ok := w.lk.Accounts[key]; !ok || a.ID < prev.ID {
+				w.lk.Accounts[key] = a // the oldest-id duplicate wins, deterministically
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	contacts := map[string]*ContactRow{}
+	if len(contactIDs) > 0 || len(emails) > 0 {
+		q := RowQuery{Table: TableContact, Columns: contactColumns, IDs: sortedUnique(contactIDs)}
+		if len(emails) > 0 {
+			q.Where = []Cond{{Column: "emailaddress1", Values: emails}}
+		}
+		if err := l.rows(ctx, q, func(r Row) {
+			c := decodeContact(r)
+			contacts[c.ID] = c
+			e := normEmail(c.Email)
+			if prev, ok := w.lk.Contacts[e]; e != "" && (!ok || c.ID < prev.ID) {
+				w.lk.Contacts[e] = c
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	solutions := map[string][]SolutionRow{}
+	if len(oppIDs) > 0 {
+		if err := l.rows(ctx, RowQuery{Table: TableSolution, Columns: solutionColumns,
+			Where: []Cond{{Column: ColSolutionOpportunity, Values: anys(sortedUnique(oppIDs))}}}, func(r Row) {
+			opp := refID(r.Values[ColSolutionOpportunity])
+			row := SolutionRow{ID: r.ID, Name: str(r.Values[ColSolutionName]), DetailID: refID(r.Values[ColSolutionDetail])}
+			if d, ok := w.detailsByID[row.DetailID]; ok {
+				row.Identifier = d.Identifier
+			} else {
+				row.Identifier = row.Name
+			}
+			solutions[opp] = append(solutions[opp], row)
+		}); err != nil {
+			return err
+		}
+	}
+	for _, o := range w.opps {
+		o.Account = accounts[o.AccountID]
+		o.Contact = contacts[o.ContactID]
+		o.Solutions = solutions[o.ID]
+		slices.SortFunc(o.Solutions, func(a, b SolutionRow) int { return strings.Compare(a.ID, b.ID) })
+		if o.CurrencyID != "" {
+			o.CurrencyCode = w.lk.CurrencyByID[o.CurrencyID]
+		}
+	}
+	return nil
+}
+
+// pairs builds the pairs of the world (sorted, deterministic).
+func (w *world) pairs() []*Pair {
+	byReferral := map[string]*Opportunity{}
+	for _, o := range sortedValues(w.opps, func(o *Opportunity) string { return o.ID }) {
+		if o.ReferralID != "" {
+			if _, dup := byReferral[o.ReferralID]; !dup {
+				byReferral[o.ReferralID] = o
+			}
+		}
+	}
+	used := map[string]bool{}
+	oppOf := func(r *Referral) *Opportunity {
+		for _, o := range []*Opportunity{byReferral[r.ID], w.opps[r.ExternalReferenceID], w.opps[opportunityIDFor(r.ID)]} {
+			if o != nil && !used[o.ID] && (o.ReferralID == "" || o.ReferralID == r.ID) {
+				return o
+			}
+		}
+		return nil
+	}
+	// Group referrals by engagement.
+	groups := map[string][]*Referral{}
+	for _, r := range sortedValues(w.referrals, func(r *Referral) string { return r.ID }) {
+		key := r.EngagementID
+		if key == "" {
+			key = "id:" + r.ID
+		}
+		groups[key] = append(groups[key], r)
+	}
+	var out []*Pair
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		rs := groups[k]
+		var paired []*Pair
+		var loose []*Referral
+		for _, r := range rs {
+			if o := oppOf(r); o != nil {
+				used[o.ID] = true
+				paired = append(paired, &Pair{Referral: r, Opportunity: o})
+			} else {
+				loose = append(loose, r)
+			}
+		}
+		if len(paired) == 0 && len(loose) > 0 {
+			primary := choosePrimary(loose)
+			p := &Pair{Referral: primary, Lead: w.leads[leadIDFor(primary.ID)]}
+			paired = append(paired, p)
+			loose = slices.DeleteFunc(loose, func(r *Referral) bool { return r == primary })
+		}
+		// The other referrals of the engagement link to the primary pair,
+		// never to a second opportunity.
+		paired[0].Related = append(paired[0].Related, loose...)
+		out = append(out, paired...)
+	}
+	for _, o := range sortedValues(w.opps, func(o *Opportunity) string { return o.ID }) {
+		if used[o.ID] {
+			continue
+		}
+		if o.ReferralID != "" && w.referrals[o.ReferralID] != nil {
+			continue // its referral paired with another opportunity (a duplicate): left alone
+		}
+		out = append(out, &Pair{Opportunity: o})
+	}
+	return out
+}
+
+// choosePrimary picks the referral of an engagement that owns the
+// opportunity (choices.go: partner-side first, then oldest, then id).
+func choosePrimary(rs []*Referral) *Referral {
+	best := rs[0]
+	for _, r := range rs[1:] {
+		a, b := isMicrosoftCopy(r), isMicrosoftCopy(best)
+		switch {
+		case a != b:
+			if !a {
+				best = r
+			}
+		case !r.CreatedAt.Equal(best.CreatedAt):
+			if r.CreatedAt.Before(best.CreatedAt) {
+				best = r
+			}
+		case r.ID < best.ID:
+			best = r
+		}
+	}
+	return best
+}
+
+// watermark is the newest change seen, held back before the oldest record
+// that failed, so an incremental run lists it again.
+func (w *world) watermark(prev time.Time, failed map[*Pair]bool) time.Time {
+	wm := prev
+	for _, r := range w.referrals {
+		if r.UpdatedAt.After(wm) {
+			wm = r.UpdatedAt
+		}
+	}
+	for _, o := range w.opps {
+		if o.ModifiedOn.After(wm) {
+			wm = o.ModifiedOn
+		}
+	}
+	for p := range failed {
+		var t time.Time
+		if p.Referral != nil {
+			t = p.Referral.UpdatedAt
+		}
+		if p.Opportunity != nil && (t.IsZero() || p.Opportunity.ModifiedOn.Before(t)) {
+			t = p.Opportunity.ModifiedOn
+		}
+		if !t.IsZero() && t.Add(-time.Second).Before(wm) {
+			wm = t.Add(-time.Second)
+		}
+	}
+	return wm
+}
+
+func sortedUnique(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+func sortedValues[T any](m map[string]T, key func(T) string) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	return out
+}

@@ -1,0 +1,288 @@
+package syncio
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
+	engine "github.com/cosell-labs/terraform-provider-cosell/internal/sync"
+)
+
+// Dynamics is the engine's Dynamics port over the Dataverse Web API. It
+// learns each table's shape (entity set, primary key, column types, lookup
+// navigation properties) from metadata once per instance, so the engine can
+// name tables and columns by logical name only.
+type Dynamics struct {
+	dv *dataverse.Client
+
+	mu     gosync.Mutex
+	shapes map[string]*dataverse.TableShape
+}
+
+var _ engine.Dynamics = (*Dynamics)(nil)
+
+// NewDynamics returns the port over dv.
+func NewDynamics(dv *dataverse.Client) *Dynamics {
+	return &Dynamics{dv: dv, shapes: map[string]*dataverse.TableShape{}}
+}
+
+// shape returns the table's shape, read once.
+func (d *Dynamics) shape(ctx context.Context, table string) (*dataverse.TableShape, error) {
+	d.mu.Lock()
+	s, ok := d.shapes[table]
+	d.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := d.dv.GetTableShape(ctx, table)
+	if err != nil {
+		if dataverse.IsNotFound(err) {
+			return nil, fmt.Errorf("Dataverse has no table %q (is the co-sell connector solution installed?): %w", table, err)
+		}
+		return nil, err
+	}
+	d.mu.Lock()
+	d.shapes[table] = s
+	d.mu.Unlock()
+	return s, nil
+}
+
+// ReadVariables reads the definitions (default values) and their value
+// records: two queries, whatever the number of variables.
+func (d *Dynamics) ReadVariables(ctx context.Context, schemaNames []string) (map[string]string, error) {
+	names := dedupe(schemaNames)
+	out := map[string]string{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	byID := map[string]string{}
+	var atoms []string
+	for _, n := range names {
+		atoms = append(atoms, dataverse.EqString("schemaname", n))
+	}
+	for _, f := range orFilters(atoms, rowKeyChunk) {
+		err := d.dv.Query(ctx, "environmentvariabledefinitions", dataverse.Query{
+			Select: []string{"environmentvariabledefinitionid", "schemaname", "defaultvalue"}, Filter: f,
+		}, func(page []dataverse.Record) error {
+			for _, r := range page {
+				byID[r.String("environmentvariabledefinitionid")] = r.String("schemaname")
+				if r.Has("defaultvalue") {
+					out[r.String("schemaname")] = r.String("defaultvalue")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the connector's environment variables: %w", err)
+		}
+	}
+	atoms = atoms[:0]
+	for id := range byID {
+		atoms = append(atoms, "_environmentvariabledefinitionid_value eq "+id)
+	}
+	for _, f := range orFilters(atoms, rowKeyChunk) {
+		err := d.dv.Query(ctx, "environmentvariablevalues", dataverse.Query{
+			Select: []string{"value", "_environmentvariabledefinitionid_value"}, Filter: f,
+		}, func(page []dataverse.Record) error {
+			for _, r := range page {
+				if name, ok := byID[r.Lookup("environmentvariabledefinitionid")]; ok {
+					out[name] = r.String("value")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the connector's environment variable values: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ListRows pages through q.Table with $select of q.Columns (plus the primary
+// key and modifiedon). IDs and Where become OR filters chunked by
+// rowKeyChunk; rows matched by two chunks are passed on once.
+func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]engine.Row) error) error {
+	s, err := d.shape(ctx, q.Table)
+	if err != nil {
+		return err
+	}
+	sel := []string{s.PrimaryIDAttribute, "modifiedon"}
+	for _, c := range q.Columns {
+		if _, ok := s.Types[c]; !ok {
+			return fmt.Errorf("table %s has no column %q (check the connector's environment variables and snapshot_column)", q.Table, c)
+		}
+		sel = append(sel, selectName(s, c))
+	}
+	var atoms []string
+	for _, id := range dedupe(q.IDs) {
+		if !dataverse.IsGUID(id) {
+			return fmt.Errorf("%s id %q is not a GUID", q.Table, id)
+		}
+		atoms = append(atoms, s.PrimaryIDAttribute+" eq "+id)
+	}
+	for _, c := range q.Where {
+		if _, ok := s.Types[c.Column]; !ok {
+			return fmt.Errorf("table %s has no column %q", q.Table, c.Column)
+		}
+		if c.NotNull {
+			atoms = append(atoms, selectName(s, c.Column)+" ne null")
+			continue
+		}
+		for _, v := range c.Values {
+			lit, err := literal(s, c.Column, v)
+			if err != nil {
+				return err
+			}
+			atoms = append(atoms, selectName(s, c.Column)+" eq "+lit)
+		}
+	}
+	filters := []string{""}
+	if len(q.IDs) > 0 || len(q.Where) > 0 {
+		filters = orFilters(atoms, rowKeyChunk)
+		if len(filters) == 0 {
+			return nil // keys given, none valid: nothing can match
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range filters {
+		if !q.ModifiedSince.IsZero() {
+			f = joinAnd(f, "modifiedon ge "+q.ModifiedSince.UTC().Format(time.RFC3339))
+		}
+		err := d.dv.Query(ctx, s.EntitySetName, dataverse.Query{Select: sel, Filter: f, MaxPageSize: rowPageSize,
+			IncludeAnnotations: "Microsoft.Dynamics.CRM.lookuplogicalname"}, func(recs []dataverse.Record) error {
+			rows := make([]engine.Row, 0, len(recs))
+			for _, r := range recs {
+				row := rowFromRecord(s, q.Columns, r)
+				if seen[row.ID] {
+					continue
+				}
+				seen[row.ID] = true
+				rows = append(rows, row)
+			}
+			if len(rows) == 0 {
+				return nil
+			}
+			return page(rows)
+		})
+		if err != nil {
+			return fmt.Errorf("list %s: %w", s.EntitySetName, err)
+		}
+	}
+	return nil
+}
+
+// selectName is the name a column has in $select and $filter: lookups are
+// read as _<column>_value.
+func selectName(s *dataverse.TableShape, column string) string {
+	if s.IsLookup(column) {
+		return dataverse.LookupKey(column)
+	}
+	return column
+}
+
+// literal formats a filter value for column.
+func literal(s *dataverse.TableShape, column string, v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "null", nil
+	case engine.Ref:
+		v = x.ID
+	}
+	if s.IsLookup(column) || s.Types[column] == "Uniqueidentifier" {
+		id, _ := v.(string)
+		if !dataverse.IsGUID(id) {
+			return "", fmt.Errorf("%s.%s: %v is not a GUID", s.LogicalName, column, v)
+		}
+		return id, nil
+	}
+	switch x := v.(type) {
+	case string:
+		return dataverse.Quote(x), nil
+	case bool:
+		return fmt.Sprint(x), nil
+	case int, int64, float64:
+		return fmt.Sprint(x), nil
+	}
+	return "", fmt.Errorf("%s.%s: cannot filter on a %T", s.LogicalName, column, v)
+}
+
+// rowFromRecord converts a Web API record to the engine's Row (types per
+// the port: string, float64, int, bool, Ref, nil).
+func rowFromRecord(s *dataverse.TableShape, columns []string, r dataverse.Record) engine.Row {
+	row := engine.Row{Table: s.LogicalName, ID: r.String(s.PrimaryIDAttribute), ETag: r.ETag(), Values: make(map[string]any, len(columns))}
+	if t, err := time.Parse(time.RFC3339, r.String("modifiedon")); err == nil {
+		row.ModifiedOn = t
+	}
+	for _, c := range columns {
+		row.Values[c] = value(s, c, r)
+	}
+	return row
+}
+
+func value(s *dataverse.TableShape, c string, r dataverse.Record) any {
+	if s.IsLookup(c) {
+		id := r.Lookup(c)
+		if id == "" {
+			return nil
+		}
+		target := r.String(dataverse.LookupKey(c) + dataverse.AnnotationLookupLogical)
+		if target == "" {
+			target = singleTarget(s, c)
+		}
+		return engine.Ref{Table: target, ID: id}
+	}
+	if r[c] == nil {
+		return nil
+	}
+	switch s.Types[c] {
+	case "Picklist", "State", "Status", "Integer", "BigInt":
+		if i, ok := r.Int(c); ok {
+			return int(i)
+		}
+	case "Money", "Decimal", "Double":
+		if f, ok := r.Float(c); ok {
+			return f
+		}
+	case "Boolean":
+		if b, ok := r.Bool(c); ok {
+			return b
+		}
+	}
+	return r.String(c)
+}
+
+// singleTarget is the target table of a lookup with one target.
+func singleTarget(s *dataverse.TableShape, column string) string {
+	prefix := strings.ToLower(column) + "/"
+	target := ""
+	for k := range s.Navs {
+		if strings.HasPrefix(k, prefix) {
+			if target != "" {
+				return ""
+			}
+			target = strings.TrimPrefix(k, prefix)
+		}
+	}
+	return target
+}
+
+// orFilters joins atoms into "(a or b …)" filters of at most n atoms.
+func orFilters(atoms []string, n int) []string {
+	var out []string
+	for len(atoms) > 0 {
+		k := min(n, len(atoms))
+		out = append(out, "("+strings.Join(atoms[:k], " or ")+")")
+		atoms = atoms[k:]
+	}
+	return out
+}
+
+func joinAnd(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " and " + b
+}
