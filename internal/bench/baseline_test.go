@@ -40,8 +40,8 @@ func perRecordBaseline(ctx context.Context, r *bench.Rig, workers int) error {
 		return err
 	}
 	opps, err := dv.QueryAll(ctx, "opportunities", dataverse.Query{
-		Select:      []string{"opportunityid", "name", "estimatedvalue", "description", engine.ColReferralID},
-		Filter:      engine.ColSync + " eq true", MaxPageSize: bench.DefaultPaging.RowPage,
+		Select: []string{"opportunityid", "name", "estimatedvalue", "description", engine.ColReferralID},
+		Filter: engine.ColSync + " eq true", MaxPageSize: bench.DefaultPaging.RowPage,
 	})
 	if err != nil {
 		return err
