@@ -14,3 +14,8 @@ flow_id="$("$tofu" -chdir="$config" output -raw pc_to_d365_flow_id)"
 echo "portal: flow 'Partner Center to Dynamics 365' switched off"
 curl -sf --cacert "$SSL_CERT_FILE" -X PATCH -H 'Content-Type: application/json' \
   -d '{"statecode":0,"statuscode":1}' "$COSELL_DATAVERSE_URL/_emulator/dataverse/workflows/$flow_id"
+
+echo "Microsoft seller: notes of the Tailspin Toys referral changed in Partner Center"
+curl -sf --cacert "$SSL_CERT_FILE" -X PATCH -H 'Content-Type: application/json' \
+  -d '[{"op":"replace","path":"/details/notes","value":"Microsoft: the customer now wants 120 seats."}]' \
+  "$COSELL_PARTNER_CENTER_URL/_emulator/referrals/7d0f5b8e-1a2b-4c3d-9e8f-112233445566" > /dev/null

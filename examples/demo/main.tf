@@ -106,6 +106,21 @@ output "waiting_for_answer" {
   value = data.cosell_referrals.waiting.ids
 }
 
+# --- The sync: referrals <-> opportunities, previewed by plan, run by apply ---
+
+resource "cosell_sync" "referrals" {
+  # The connector's variables are read on every run: set them first.
+  depends_on = [cosell_environment_variable.cosell_only, cosell_environment_variable.check_mark]
+}
+
+output "sync" {
+  value = {
+    in_sync  = cosell_sync.referrals.in_sync
+    last_run = cosell_sync.referrals.last_run
+    failures = [for f in cosell_sync.referrals.failures : "${f.opportunity_id}: ${f.reason}"]
+  }
+}
+
 output "cosell_only_value_id" {
   value = cosell_environment_variable.cosell_only.value_id
 }

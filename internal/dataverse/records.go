@@ -65,11 +65,17 @@ func (c *Client) Query(ctx context.Context, entitySet string, q Query, fn func(p
 		return fmt.Errorf("dataverse: MaxPageSize %d exceeds 5000", q.MaxPageSize)
 	}
 	r := request{path: entitySet, query: q.encode(), header: headerWith(HeaderPrefer, q.prefer())}
+	var page recordPage
+	if _, err := c.getJSON(ctx, r, &page); err != nil {
+		return err
+	}
+	return c.followPages(ctx, r, page, fn)
+}
+
+// followPages hands page to fn, then follows its @odata.nextLink verbatim
+// with r's headers until the last page.
+func (c *Client) followPages(ctx context.Context, r request, page recordPage, fn func(page []Record) error) error {
 	for {
-		var page recordPage
-		if _, err := c.getJSON(ctx, r, &page); err != nil {
-			return err
-		}
 		if err := fn(page.Value); err != nil {
 			return err
 		}
@@ -83,6 +89,10 @@ func (c *Client) Query(ctx context.Context, entitySet string, q Query, fn func(p
 			return fmt.Errorf("dataverse: server repeated @odata.nextLink %s", page.NextLink)
 		}
 		r.url = page.NextLink
+		page = recordPage{}
+		if _, err := c.getJSON(ctx, r, &page); err != nil {
+			return err
+		}
 	}
 }
 

@@ -33,8 +33,6 @@ func lastAuditMessage(audit string) string {
 	return last
 }
 
-func auditMessage(line string) string { return lastAuditMessage(line) }
-
 // appendAudit appends line and drops the oldest lines beyond auditMaxLen
 // characters (runes); a single line longer than the bound is cut.
 func appendAudit(audit, line string) string {

@@ -63,14 +63,6 @@ type Decision struct {
 	Finish   func(pc *Referral) []Write
 }
 
-// HasWrites reports whether the decision writes anything.
-func (d Decision) HasWrites() bool {
-	if d.CreateReferral != nil || len(d.Patch) > 0 {
-		return true
-	}
-	return d.Finish != nil && len(d.Finish(nil)) > 0
-}
-
 // Decide is the pure decision for one pair.
 func Decide(in Input) Decision {
 	in.Options = in.Options.WithDefaults()
@@ -165,7 +157,11 @@ func (d *Decision) change(kind ChangeKind, side Side, fields []Field, summary st
 
 func decideNewReferral(in Input, d *Decision) {
 	r := effectiveReferral(in.Referral, in.Related)
-	if !in.Options.writesDynamics() || referralTerminal(r) {
+	if !in.Options.writesDynamics() {
+		return
+	}
+	if referralTerminal(r) {
+		closeLead(in, r, d)
 		return
 	}
 	if isLead(r) && statusOf(r.Status, r.Substatus).Status == "New" {
@@ -262,6 +258,20 @@ func decideLead(in Input, r *Referral, d *Decision) {
 		d.change(ChangeCreateLead, SideDynamics, nil, fmt.Sprintf("create lead %q from referral %s", r.Name, r.ID))
 	}
 	w := Write{Group: leadID, Kind: kind, Table: TableLead, ID: leadID, ETag: etag, Values: want}
+	d.Finish = func(*Referral) []Write { return []Write{w} }
+}
+
+// closeLead follows a lead referral that closed before it was accepted
+// (declined, expired, lost): its open Dynamics lead is disqualified (won:
+// qualified), per the status table.
+func closeLead(in Input, r *Referral, d *Decision) {
+	if in.Lead == nil || in.Lead.State != leadOpen {
+		return
+	}
+	row := statusOf(r.Status, r.Substatus)
+	d.OpportunityID = in.Lead.ID
+	d.change(ChangeStatusOpportunity, SideDynamics, []Field{FieldStatus}, "close lead "+in.Lead.ID+": referral "+r.ID+" is "+r.Substatus)
+	w := Write{Group: in.Lead.ID, Kind: WriteSetState, Table: TableLead, ID: in.Lead.ID, State: row.LeadState, Status: row.LeadStatus}
 	d.Finish = func(*Referral) []Write { return []Write{w} }
 }
 
@@ -380,7 +390,7 @@ func failOnOpportunity(in Input, d *Decision, reasons []string) {
 		return
 	}
 	line := auditFailure(in.Now, reasons)
-	if lastAuditMessage(o.Audit) == auditMessage(line) {
+	if lastAuditMessage(o.Audit) == lastAuditMessage(line) {
 		return
 	}
 	values := map[string]any{ColAudit: appendAudit(o.Audit, line)}
@@ -498,6 +508,14 @@ func decidePaired(in Input, d *Decision) {
 		link = true
 	}
 
+	if l := in.Lead; l != nil && l.State == leadOpen && canCRM {
+		// A lead left open by a run killed after its opportunity was made.
+		row := statusOf(r.Status, r.Substatus)
+		if row.LeadState != leadOpen {
+			p.post = append(p.post, Write{Group: o.ID, Kind: WriteSetState, Table: TableLead, ID: l.ID, State: row.LeadState, Status: row.LeadStatus})
+			link = true
+		}
+	}
 	if len(patch) > 0 {
 		d.Patch, d.PatchETag = patch, in.Referral.ETag
 	}
@@ -539,20 +557,23 @@ func decidePaired(in Input, d *Decision) {
 	switch {
 	case len(reasons) > 0:
 		line := auditFailure(in.Now, reasons)
-		if lastAuditMessage(o.Audit) != auditMessage(line) {
+		if lastAuditMessage(o.Audit) != lastAuditMessage(line) {
 			audit = line
 		}
 	case changed:
 		audit = auditFor(in.Now, changed, toPCFields, toCRMFields)
 	}
-	if !changed && !link && audit == "" && len(p.values) == 0 {
+	// A ✘ left from a failure that is gone (the data was fixed back to the
+	// synced values) turns into ✔.
+	staleCross := in.Settings.CheckMark && len(reasons) == 0 && strings.HasSuffix(strings.TrimSpace(o.Name), markFail)
+	if !changed && !link && audit == "" && len(p.values) == 0 && !staleCross {
 		return
 	}
 	if !changed && len(reasons) == 0 {
 		d.change(ChangeLink, SideDynamics, nil, "record the synced state of referral "+r.ID+" on opportunity "+o.ID)
 	}
 	markOK := len(reasons) == 0
-	mark := changed || len(reasons) > 0
+	mark := changed || len(reasons) > 0 || staleCross
 	d.Finish = func(pc *Referral) []Write {
 		if pc == nil {
 			pc = in.Referral

@@ -342,6 +342,29 @@ func TestDecide(t *testing.T) {
 				t.Fatalf("lead update %+v", w)
 			}
 		}},
+		{"a lead whose referral expired unaccepted is disqualified", func() Input {
+			r := leadReferral()
+			r.Status, r.Substatus = "Closed", "Expired"
+			in := input(r, nil)
+			in.Lead = &Lead{ID: leadIDFor("r1"), State: leadOpen, Status: leadNew}
+			return in
+		}, func(t *testing.T, d Decision) {
+			w := writeOf(d, TableLead, WriteSetState)
+			if w == nil || w.State != leadDisqualified || w.Status != leadCanceledStatus {
+				t.Fatalf("lead close %+v", w)
+			}
+		}},
+		{"a lead left open after its opportunity was made is qualified on the next run", func() Input {
+			r, o := syncedPair()
+			in := input(r, o)
+			in.Lead = &Lead{ID: leadIDFor("r1"), State: leadOpen, Status: leadNew}
+			return in
+		}, func(t *testing.T, d Decision) {
+			w := writeOf(d, TableLead, WriteSetState)
+			if w == nil || w.State != leadQualified {
+				t.Fatalf("lead %+v", w)
+			}
+		}},
 		{"an unchanged lead is left alone", func() Input {
 			r := leadReferral()
 			in := input(r, nil)
@@ -478,7 +501,15 @@ func TestDecide(t *testing.T) {
 				t.Fatalf("patch %+v", d.Patch)
 			}
 		}},
-		{"a mark change alone is no change", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name + " ✘" }), func(t *testing.T, d Decision) { noWrites(t, d) }},
+		{"a ✘ left from a fixed failure turns into ✔", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name + " ✘" }), func(t *testing.T, d Decision) {
+			if oppWrite(t, d).Values["name"] != "Contoso - Azure migration ✔" || len(d.Patch) != 0 {
+				t.Fatalf("values %+v patch %+v", oppWrite(t, d).Values, d.Patch)
+			}
+		}},
+		{"a mark change alone is no change (check mark off)", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name + " ✘" }, func(in *Input) { in.Settings.CheckMark = false }), func(t *testing.T, d Decision) {
+			noWrites(t, d)
+		}},
+		{"a mark change alone is no change", paired(func(r *Referral, o *Opportunity) { o.Name = r.Name }), func(t *testing.T, d Decision) { noWrites(t, d) }},
 		{"changes to different fields merge", paired(func(r *Referral, o *Opportunity) {
 			r.Notes = "Microsoft seller: customer wants a PoC"
 			o.CloseDate = "2027-06-30"

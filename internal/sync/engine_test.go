@@ -320,3 +320,98 @@ func TestPlanWritesNothingAndPreviewCounts(t *testing.T) {
 		t.Fatalf("preview %d vs plan %d", len(changes), len(plan.Changes))
 	}
 }
+
+// Status both ways through the engine: a lead while unaccepted, accepted →
+// opportunity (lead qualified), won in Partner Center → WinOpportunity, and
+// then nothing more either way.
+func TestLifecycleLeadToWon(t *testing.T) {
+	c := synctest.New(t0)
+	c.SeedCurrencies("USD")
+	r := synctest.CoSellReferral("r-lead", 7)
+	r.Type, r.HelpCode, r.SharedWithMicrosoft, r.InvitedBy, r.Status, r.Substatus = "Independent", "", false, "msft", "New", "Pending"
+	r.Solutions = nil
+	c.PutReferral(r)
+	e := engine(c)
+	run(t, e, sync.DefaultOptions())
+	if len(c.Rows(sync.TableLead)) != 1 || len(c.Rows(sync.TableOpportunity)) != 0 {
+		t.Fatalf("want a lead: leads %d opportunities %d", len(c.Rows(sync.TableLead)), len(c.Rows(sync.TableOpportunity)))
+	}
+	r, _ = c.Referral("r-lead")
+	r.Status, r.Substatus = "Active", "Accepted"
+	c.PutReferral(r)
+	run(t, e, sync.DefaultOptions())
+	lead := c.Rows(sync.TableLead)[0]
+	opps := c.Rows(sync.TableOpportunity)
+	if len(opps) != 1 || lead.Values["statecode"] != 1 || opps[0].Values["originatingleadid"] != (sync.Ref{Table: sync.TableLead, ID: lead.ID}) {
+		t.Fatalf("accepted lead: lead %v opportunities %+v", lead.Values, opps)
+	}
+	r, _ = c.Referral("r-lead")
+	r.Status, r.Substatus = "Closed", "Won"
+	c.PutReferral(r)
+	run(t, e, sync.DefaultOptions())
+	opp, _ := c.Row(sync.TableOpportunity, opps[0].ID)
+	if opp.Values["statecode"] != 1 || opp.Values["statuscode"] != 3 {
+		t.Fatalf("opportunity not won: %v", opp.Values)
+	}
+	if rep := run(t, e, sync.DefaultOptions()); !rep.InSync() {
+		t.Fatalf("terminal pair still has work: %+v", rep.Changes)
+	}
+}
+
+// Lost in Dynamics closes the referral as Lost; the closed pair stays put.
+func TestLostInDynamicsClosesReferral(t *testing.T) {
+	c := world(t, 1)
+	e := engine(c)
+	run(t, e, sync.DefaultOptions())
+	c.PutRow(sync.TableOpportunity, "o000", map[string]any{"statecode": 2, "statuscode": 5})
+	run(t, e, sync.DefaultOptions())
+	var got sync.Referral
+	for _, x := range c.Referrals() {
+		if x.ExternalReferenceID == "o000" {
+			got = x
+		}
+	}
+	if got.Status != "Closed" || got.Substatus != "Lost" {
+		t.Fatalf("referral %s/%s, want Closed/Lost", got.Status, got.Substatus)
+	}
+	if rep := run(t, e, sync.DefaultOptions()); !rep.InSync() {
+		t.Fatalf("closed pair still has work: %+v", rep.Changes)
+	}
+}
+
+// A referral changed by a Microsoft seller between the engine's read and its
+// JSON Patch (412 on If-Match) is re-read; both edits survive.
+func TestConflict412OnPartnerCenterIsReReadAndResolved(t *testing.T) {
+	c := world(t, 1)
+	e := engine(c)
+	run(t, e, sync.DefaultOptions())
+	c.PutRow(sync.TableOpportunity, "o000", map[string]any{"estimatedvalue": 7777.0})
+	var refID string
+	for _, r := range c.Referrals() {
+		if r.ExternalReferenceID == "o000" {
+			refID = r.ID
+		}
+	}
+	raced := false
+	c.BeforeWrite = func(kind, id string) {
+		if !raced && kind == "patch_referral" && id == refID {
+			raced = true
+			r, _ := c.Referral(refID)
+			r.Notes = "Microsoft seller note"
+			c.PutReferral(r)
+		}
+	}
+	rep := run(t, e, sync.DefaultOptions())
+	c.BeforeWrite = nil
+	if !raced || rep.Stats.Retries412 == 0 || len(rep.Failures) > 0 {
+		t.Fatalf("raced=%v retries=%d failures=%+v", raced, rep.Stats.Retries412, rep.Failures)
+	}
+	r, _ := c.Referral(refID)
+	row, _ := c.Row(sync.TableOpportunity, "o000")
+	if r.DealValue != 7777 || row.Values["description"] != "Microsoft seller note" {
+		t.Fatalf("referral deal value %v, opportunity description %v", r.DealValue, row.Values["description"])
+	}
+	if rep := run(t, e, sync.DefaultOptions()); !rep.InSync() {
+		t.Fatalf("not in sync after: %+v", rep.Changes)
+	}
+}

@@ -176,6 +176,9 @@ func (l *loader) complete(ctx context.Context, w *world, partial bool) error {
 		referencing[o.ReferralID] = true
 	}
 	for _, r := range w.referrals {
+		if isLead(r) {
+			leadIDs = append(leadIDs, leadIDFor(r.ID))
+		}
 		if referencing[r.ID] {
 			continue
 		}
@@ -185,9 +188,6 @@ func (l *loader) complete(ctx context.Context, w *world, partial bool) error {
 		}
 		if det := opportunityIDFor(r.ID); w.opps[det] == nil {
 			oppIDs = append(oppIDs, det)
-		}
-		if isLead(r) {
-			leadIDs = append(leadIDs, leadIDFor(r.ID))
 		}
 	}
 	if len(refIDs) > 0 {
@@ -352,7 +352,7 @@ func (w *world) pairs() []*Pair {
 		for _, r := range rs {
 			if o := oppOf(r); o != nil {
 				used[o.ID] = true
-				paired = append(paired, &Pair{Referral: r, Opportunity: o})
+				paired = append(paired, &Pair{Referral: r, Opportunity: o, Lead: w.leads[leadIDFor(r.ID)]})
 			} else {
 				loose = append(loose, r)
 			}

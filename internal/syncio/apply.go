@@ -188,7 +188,7 @@ func (d *Dynamics) request(ctx context.Context, w engine.Write) (dataverse.Batch
 // put sets one column in a write body: lookups as "<nav>@odata.bind".
 func (d *Dynamics) put(ctx context.Context, s *dataverse.TableShape, body map[string]any, col string, v any) error {
 	if _, ok := s.Types[col]; !ok {
-		return fmt.Errorf("table %s has no column %q", s.LogicalName, col)
+		return &MissingColumnError{Table: s.LogicalName, Column: col}
 	}
 	if !s.IsLookup(col) {
 		if _, isRef := v.(engine.Ref); isRef {

@@ -11,13 +11,16 @@ const (
 
 	// keyChunk is how many ids go into one "(id eq 'a' or id eq 'b' …)"
 	// filter. Partner Center's $filter has no documented `in` (the emulator
-	// refuses it) and URL length limits are undocumented; 25 GUIDs keep a
-	// URL under ~2 KB.
-	keyChunk = 25
+	// refuses it) and URL length limits are undocumented; 50 GUIDs keep a
+	// URL under ~4 KB (encoded), below every common 8 KB front-end limit.
+	keyChunk = 50
 
 	// rowKeyChunk is the same for Dataverse filters (`or` chains of GUIDs or
 	// strings; Dataverse has `In` only as a function, kept out for clarity).
-	rowKeyChunk = 50
+	// The chunks of one listing go as GETs in one $batch, whose body has no
+	// URL limit; 100 atoms keep each inner URL within ~20 KB even for
+	// 160-character account names.
+	rowKeyChunk = 100
 
 	// rowPageSize is Prefer: odata.maxpagesize for row lists (Dataverse
 	// allows up to 5000, dataverse-api.md §1.3).

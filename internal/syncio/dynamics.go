@@ -103,7 +103,8 @@ func (d *Dynamics) ReadVariables(ctx context.Context, schemaNames []string) (map
 
 // ListRows pages through q.Table with $select of q.Columns (plus the primary
 // key and modifiedon). IDs and Where become OR filters chunked by
-// rowKeyChunk; rows matched by two chunks are passed on once.
+// rowKeyChunk, whose first pages travel together in one $batch of GETs;
+// rows matched by two chunks are passed on once.
 func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]engine.Row) error) error {
 	s, err := d.shape(ctx, q.Table)
 	if err != nil {
@@ -112,7 +113,7 @@ func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]
 	sel := []string{s.PrimaryIDAttribute, "modifiedon"}
 	for _, c := range q.Columns {
 		if _, ok := s.Types[c]; !ok {
-			return fmt.Errorf("table %s has no column %q (check the connector's environment variables and snapshot_column)", q.Table, c)
+			return &MissingColumnError{Table: q.Table, Column: c}
 		}
 		sel = append(sel, selectName(s, c))
 	}
@@ -125,7 +126,7 @@ func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]
 	}
 	for _, c := range q.Where {
 		if _, ok := s.Types[c.Column]; !ok {
-			return fmt.Errorf("table %s has no column %q", q.Table, c.Column)
+			return &MissingColumnError{Table: q.Table, Column: c.Column}
 		}
 		if c.NotNull {
 			atoms = append(atoms, selectName(s, c.Column)+" ne null")
@@ -146,30 +147,31 @@ func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]
 			return nil // keys given, none valid: nothing can match
 		}
 	}
-	seen := map[string]bool{}
-	for _, f := range filters {
+	qs := make([]dataverse.Query, len(filters))
+	for i, f := range filters {
 		if !q.ModifiedSince.IsZero() {
 			f = joinAnd(f, "modifiedon ge "+q.ModifiedSince.UTC().Format(time.RFC3339))
 		}
-		err := d.dv.Query(ctx, s.EntitySetName, dataverse.Query{Select: sel, Filter: f, MaxPageSize: rowPageSize,
-			IncludeAnnotations: "Microsoft.Dynamics.CRM.lookuplogicalname"}, func(recs []dataverse.Record) error {
-			rows := make([]engine.Row, 0, len(recs))
-			for _, r := range recs {
-				row := rowFromRecord(s, q.Columns, r)
-				if seen[row.ID] {
-					continue
-				}
-				seen[row.ID] = true
-				rows = append(rows, row)
+		qs[i] = dataverse.Query{Select: sel, Filter: f, MaxPageSize: rowPageSize, IncludeAnnotations: "Microsoft.Dynamics.CRM.lookuplogicalname"}
+	}
+	seen := map[string]bool{}
+	err = d.dv.QueryMany(ctx, s.EntitySetName, qs, func(recs []dataverse.Record) error {
+		rows := make([]engine.Row, 0, len(recs))
+		for _, r := range recs {
+			row := rowFromRecord(s, q.Columns, r)
+			if seen[row.ID] {
+				continue
 			}
-			if len(rows) == 0 {
-				return nil
-			}
-			return page(rows)
-		})
-		if err != nil {
-			return fmt.Errorf("list %s: %w", s.EntitySetName, err)
+			seen[row.ID] = true
+			rows = append(rows, row)
 		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return page(rows)
+	})
+	if err != nil {
+		return fmt.Errorf("list %s: %w", s.EntitySetName, err)
 	}
 	return nil
 }

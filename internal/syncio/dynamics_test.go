@@ -165,3 +165,30 @@ func mustDef(t *testing.T, env *testEnv, name string) dataverse.EnvironmentVaria
 	}
 	return *def
 }
+
+// A lookup of many ids is one $batch of chunked GETs, not one GET per chunk.
+func TestListRowsChunksTravelInOneBatch(t *testing.T) {
+	env := newTestEnv(t, nil)
+	ids := []string{emudv.AccountTailspin, emudv.AccountContoso}
+	for i := range 248 {
+		ids = append(ids, fmt.Sprintf("a0000000-0000-4000-8000-%012d", i))
+	}
+	env.emu.Metrics().Reset()
+	got := rows(t, env.dyn, engine.RowQuery{Table: "account", Columns: []string{"name"}, IDs: ids})
+	if len(got) != 2 {
+		t.Errorf("%d rows, want the 2 that exist", len(got))
+	}
+	snap := env.emu.Metrics().Snapshot()
+	batches, gets := 0, 0
+	for _, c := range snap {
+		switch c.Route {
+		case "POST /api/data/v9.2/$batch":
+			batches += c.Count
+		case "GET /api/data/v9.2/accounts":
+			gets += c.Count
+		}
+	}
+	if batches != 1 || gets != 0 {
+		t.Errorf("250 ids (3 chunks of %d): %d $batch and %d GET requests, want 1 and 0", rowKeyChunk, batches, gets)
+	}
+}

@@ -279,3 +279,99 @@ func mustCreate(t *testing.T, dv interface {
 		t.Fatalf("create %s: %v", set, err)
 	}
 }
+
+// An unaccepted lead from Partner Center becomes a Dynamics lead; accepting
+// it in Partner Center qualifies the lead into an opportunity.
+func TestScenarioLeadThenAcceptedBecomesOpportunity(t *testing.T) {
+	env := newTestEnv(t, nil)
+	const litware = "e3f4a5b6-c7d8-4e9f-a0b1-c2d3e4f5a6b7"
+	env.run(t, engine.DefaultOptions())
+	var lead map[string]any
+	for _, l := range env.emu.Dataverse().Records("leads") {
+		if l["companyname"] == "Litware Inc" {
+			lead = l
+		}
+	}
+	if lead == nil {
+		t.Fatalf("no lead for the Litware referral: %v", env.emu.Dataverse().Records("leads"))
+	}
+	if n := len(env.opportunitiesWith("msft_microsoftpartnercenterreferralidentifier", litware)); n != 0 {
+		t.Fatalf("an unaccepted lead got an opportunity")
+	}
+	env.emu.PartnerCenter().UpdateReferral(litware, func(r *partnercenter.Referral) {
+		_ = r.Set("/status", "Active")
+		_ = r.Set("/substatus", "Accepted")
+	})
+	env.run(t, engine.DefaultOptions())
+	opps := env.opportunitiesWith("msft_microsoftpartnercenterreferralidentifier", litware)
+	if len(opps) != 1 || opps[0]["_originatingleadid_value"] != lead["leadid"] {
+		t.Fatalf("after acceptance: %d opportunities %v", len(opps), opps)
+	}
+	if l, _ := env.emu.Dataverse().Record("leads", fmt.Sprint(lead["leadid"])); fmt.Sprint(l["statecode"]) != "1" {
+		t.Errorf("lead statecode %v, want 1 (Qualified)", l["statecode"])
+	}
+}
+
+// The same field changed on both sides follows conflict_policy; different
+// fields merge.
+func TestScenarioConflictFollowsPolicyAndDifferentFieldsMerge(t *testing.T) {
+	for _, tc := range []struct {
+		policy engine.ConflictPolicy
+		want   string
+	}{{engine.PolicyPartnerCenterWins, "notes from Partner Center"}, {engine.PolicyDynamicsWins, "notes from Dynamics"}} {
+		t.Run(string(tc.policy), func(t *testing.T) {
+			env := newTestEnv(t, nil)
+			o := engine.DefaultOptions()
+			o.ConflictPolicy = tc.policy
+			env.run(t, o)
+			env.emu.PartnerCenter().UpdateReferral(refTailspin, func(r *partnercenter.Referral) {
+				_ = r.Set("/details/notes", "notes from Partner Center")
+				_ = r.Set("/details/closingDateTime", "2027-02-01T00:00:00Z")
+			})
+			if err := env.emu.Dataverse().PatchRecord("opportunities", emudv.OpportunityTailspin,
+				map[string]any{"description": "notes from Dynamics", "estimatedvalue": 50000}); err != nil {
+				t.Fatal(err)
+			}
+			rep := env.run(t, o)
+			if len(rep.Conflicts) != 1 || rep.Conflicts[0].Field != engine.FieldNotes {
+				t.Errorf("conflicts: %+v", rep.Conflicts)
+			}
+			row, _ := env.emu.Dataverse().Record("opportunities", emudv.OpportunityTailspin)
+			r, _ := env.emu.PartnerCenter().Referral(refTailspin)
+			if row["description"] != tc.want || r.String("/details/notes") != tc.want {
+				t.Errorf("notes: opportunity %v, referral %q, want %q on both", row["description"], r.String("/details/notes"), tc.want)
+			}
+			if v, _ := r.DealValue(); v != 50000 || row["estimatedclosedate"] != "2027-02-01" {
+				t.Errorf("merge: referral deal value %v, opportunity close date %v", v, row["estimatedclosedate"])
+			}
+		})
+	}
+}
+
+// Won in Dynamics closes the referral as Won; a referral lost in Partner
+// Center closes the opportunity through LoseOpportunity; terminal pairs are
+// never updated again.
+func TestScenarioWinAndLoseBothWays(t *testing.T) {
+	env := newTestEnv(t, nil)
+	env.run(t, engine.DefaultOptions())
+	if err := env.emu.Dataverse().PatchRecord("opportunities", emudv.OpportunityTailspin, map[string]any{"statecode": 1, "statuscode": 3}); err != nil {
+		t.Fatal(err)
+	}
+	env.emu.PartnerCenter().UpdateReferral(refFabrikamUK, func(r *partnercenter.Referral) {
+		_ = r.Set("/status", "Closed")
+		_ = r.Set("/substatus", "Lost")
+	})
+	env.run(t, engine.DefaultOptions())
+	if r, _ := env.emu.PartnerCenter().Referral(refTailspin); r.Status() != "Closed" || r.Substatus() != "Won" {
+		t.Errorf("Tailspin referral %s/%s, want Closed/Won", r.Status(), r.Substatus())
+	}
+	if row, _ := env.emu.Dataverse().Record("opportunities", emudv.OpportunityFabrikamUK); fmt.Sprint(row["statecode"]) != "2" {
+		t.Errorf("Fabrikam UK opportunity statecode %v, want 2 (Lost)", row["statecode"])
+	}
+	// Terminal: a later change on either side is not synced.
+	env.emu.PartnerCenter().UpdateReferral(refTailspin, func(r *partnercenter.Referral) { _ = r.Set("/details/notes", "after the win") })
+	env.run(t, engine.DefaultOptions())
+	if row, _ := env.emu.Dataverse().Record("opportunities", emudv.OpportunityTailspin); row["description"] == "after the win" {
+		t.Error("a terminal pair was updated")
+	}
+}

@@ -86,7 +86,7 @@ func (d *previewDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	rep, err := eng.Plan(ctx, o)
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "computing the changes of", "cosell_sync_preview", err)
+		addRunError(&resp.Diagnostics, "computing the changes of", "cosell_sync_preview", o, err)
 		return
 	}
 	m.InSync, m.Pending, m.Failures, m.Changes = types.BoolValue(inSync(rep)), pendingValue(rep), failuresValue(rep), changesValue(rep)

@@ -169,7 +169,7 @@ func (r *syncResource) run(ctx context.Context, m *resourceModel, watermark stri
 	}
 	rep, err := eng.Run(ctx, o)
 	if err != nil {
-		framework.AddAPIError(diags, "running", "cosell_sync", err)
+		addRunError(diags, "running", "cosell_sync", o, err)
 		return
 	}
 	m.ID = types.StringValue(host)
@@ -241,7 +241,7 @@ func (r *syncResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	rep, err := eng.Plan(ctx, o)
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "computing the pending changes of", "cosell_sync", err)
+		addRunError(&resp.Diagnostics, "computing the pending changes of", "cosell_sync", o, err)
 		return
 	}
 	m.InSync, m.Pending, m.Failures = types.BoolValue(inSync(rep)), pendingValue(rep), failuresValue(rep)

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -183,4 +184,44 @@ func TestAccSync_badInputRejectedAtPlan(t *testing.T) {
 // diagnostics).
 func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// A snapshot column that does not exist fails before any write, on the
+// attribute, with the fix.
+func TestAccSync_missingSnapshotColumnIsExplained(t *testing.T) {
+	emu := acctest.Emulator(t)
+	var before int
+	var rows map[string]any
+	etags := func() map[string]any {
+		m := map[string]any{}
+		for _, set := range []string{"opportunities", "accounts", "contacts", "leads", "msft_partnercentersolutions"} {
+			for _, r := range emu.Dataverse().Records(set) {
+				m[set+fmt.Sprint(r["@odata.etag"])] = true
+			}
+		}
+		return m
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { before, rows = pcWrites(emu), etags() },
+			Config: `resource "cosell_sync" "test" {
+  snapshot_column = "contoso_syncstate"
+}`,
+			ExpectError: wrapped(`snapshot_column[\s\S]*no column "contoso_syncstate"[\s\S]*Create it`),
+		}, {
+			// Nothing was written on either side.
+			PreConfig: func() {
+				if n := pcWrites(emu) - before; n != 0 {
+					t.Errorf("%d Partner Center writes before the error", n)
+				}
+				if after := etags(); !reflect.DeepEqual(after, rows) {
+					t.Errorf("Dataverse rows changed before the error")
+				}
+			},
+			Config:   `data "cosell_sync_preview" "x" {}`,
+			PlanOnly: true,
+		}},
+	})
 }
