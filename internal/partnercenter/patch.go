@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // PatchOp is one RFC 6902 operation. Partner Center supports only "replace"
@@ -41,7 +42,9 @@ func ValidatePatch(ops []PatchOp) error {
 		if op.Op != OpReplace && op.Op != OpAdd {
 			return fmt.Errorf("partnercenter: patch op %d: %q is not supported (only replace and add)", i, op.Op)
 		}
-		if !strings.HasPrefix(op.Path, "/") || len(op.Path) < 2 {
+		// A pointer that is not valid UTF-8 would be sent with U+FFFD in
+		// place of its bad bytes, i.e. aimed at another member.
+		if !strings.HasPrefix(op.Path, "/") || len(op.Path) < 2 || !utf8.ValidString(op.Path) {
 			return fmt.Errorf("partnercenter: patch op %d: path %q is not a JSON Pointer", i, op.Path)
 		}
 	}

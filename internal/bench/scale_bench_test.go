@@ -1,0 +1,130 @@
+package bench_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/bench"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/dataverse"
+	engine "github.com/cosell-labs/terraform-provider-cosell/internal/sync"
+)
+
+const (
+	scaleSeed      = 7
+	scaleLatencyMS = 20
+	baselineWorker = 16
+)
+
+// scaleSizes are the N measured: BENCH_SIZES="1000,10000" by default.
+func scaleSizes(b *testing.B) []int {
+	spec := os.Getenv("BENCH_SIZES")
+	if spec == "" {
+		spec = "1000,10000"
+	}
+	var out []int
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 10 {
+			b.Fatalf("BENCH_SIZES: %q is not a size ≥ 10", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// prepared is a rig whose scenario is paired by a first sync and then
+// edited: the state between two runs.
+func prepared(b *testing.B, n int) (*bench.Rig, *bench.Scenario, engine.Options) {
+	b.Helper()
+	r, err := bench.NewRig(b.TempDir(), scaleSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { r.Close() })
+	sc := bench.Generate(n, scaleSeed, bench.DefaultMix)
+	if err := sc.LoadBase(r.Emu); err != nil {
+		b.Fatal(err)
+	}
+	o := engine.DefaultOptions()
+	rep, err := r.Engine.Run(context.Background(), o)
+	if err != nil {
+		b.Fatalf("first sync: %v", err)
+	}
+	if _, err := sc.ApplyChanges(r.Emu, r.OpportunityOf()); err != nil {
+		b.Fatal(err)
+	}
+	o.Watermark = rep.Watermark
+	return r, sc, o
+}
+
+// BenchmarkSyncScale measures the engine (change run, plan-time check,
+// no-op resync) and the per-record baseline over the same scenario at each
+// size with injected latency, and writes BENCHMARKS.md + BENCHMARKS.png.
+// Run once: `make bench` (-benchtime 1x).
+func BenchmarkSyncScale(b *testing.B) {
+	ctx := context.Background()
+	var results []bench.Result
+	for _, n := range scaleSizes(b) {
+		res := bench.Result{N: n, LatencyMS: scaleLatencyMS, Workers: baselineWorker}
+		r, sc, o := prepared(b, n)
+		res.Minimal = sc.MinimalChangeRun(bench.DefaultPaging)
+		r.SetLatency(scaleLatencyMS)
+		var rep engine.Report
+		var err error
+		run := func(f func(context.Context, engine.Options) (engine.Report, error)) func() error {
+			return func() error { rep, err = f(ctx, o); return err }
+		}
+		if res.PlanCheck, err = r.Measure(run(r.Engine.Plan)); err != nil {
+			b.Fatal(err)
+		}
+		res.Pending = len(rep.Changes)
+		if res.Engine, err = r.Measure(run(r.Engine.Run)); err != nil {
+			b.Fatal(err)
+		}
+		res.Failures = len(rep.Failures)
+		o.Watermark = rep.Watermark
+		if res.NoOp, err = r.Measure(run(r.Engine.Run)); err != nil {
+			b.Fatal(err)
+		}
+		o.Watermark = rep.Watermark
+		if res.NoOpPlan, err = r.Measure(run(r.Engine.Plan)); err != nil {
+			b.Fatal(err)
+		}
+		r.Close()
+
+		// The baseline on its own copy of the same scenario. Dataverse's
+		// service protection limit (6000 requests / 5 min) is lifted for it,
+		// else it would mostly wait: its call count is what is compared.
+		rb, _, _ := prepared(b, n)
+		rb.Emu.Dataverse().SetLimits(dataverse.Limits{Requests: 1 << 30, ExecutionTimeMS: 1 << 40, Concurrent: 1000})
+		rb.SetLatency(scaleLatencyMS)
+		if res.Baseline, err = rb.Measure(func() error { return perRecordBaseline(ctx, rb, baselineWorker) }); err != nil {
+			b.Fatal(err)
+		}
+		rb.Close()
+		results = append(results, res)
+		fmt.Fprintf(os.Stderr, "N=%d: engine %d calls (minimal %d, ratio %.2f) %v; plan check %d calls %v (%d pending); no-op %d calls %v; baseline %d calls %v\n",
+			n, res.Engine.Calls, res.Minimal.Total(), res.Ratio(), res.Engine.Wall, res.PlanCheck.Calls, res.PlanCheck.Wall, res.Pending,
+			res.NoOp.Calls, res.NoOp.Wall, res.Baseline.Calls, res.Baseline.Wall)
+		b.ReportMetric(res.Ratio(), fmt.Sprintf("ratio-N%d", n))
+	}
+	root, _ := filepath.Abs("../..")
+	note := fmt.Sprintf("Seed %d; %d ms injected latency; baseline with %d parallel workers; load average at the time: %s.", scaleSeed, scaleLatencyMS, baselineWorker, loadAvg())
+	if err := bench.WriteMarkdown(filepath.Join(root, "BENCHMARKS.md"), filepath.Join(root, "BENCHMARKS.png"), results, note); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
