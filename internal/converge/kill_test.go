@@ -24,13 +24,10 @@ import (
 	emupp "github.com/cosell-labs/terraform-provider-cosell/internal/emulator/powerplatform"
 )
 
-// crmFieldAdoptsOrphans: cosell_crm_field adopts a column that is provably
-// the orphan of an earlier create (branch i13). Until it is merged, a kill
-// that lands after the column's POST leaves a column the re-apply refuses
-// ("not unique"), and this test recovers it the way a user does today
-// (terraform import) and says so in its log. Set to true after the merge:
-// the re-apply alone must then converge. See NEEDS.md.
-const crmFieldAdoptsOrphans = false
+// Dataverse keeps no mark of who created a column, so a column left outside
+// the state by a kill cannot be proven ours (crmfield facts §12): the
+// re-apply stops before any write and prints the ready import block, and
+// this test follows that advice as a user would, then re-applies.
 
 // The demo's objects (examples/demo/main.tf).
 const (
@@ -356,10 +353,14 @@ func TestAccConverge_killedApply(t *testing.T) {
 				seed, at.Round(time.Millisecond), k, total, extra, writes, len(w.emu.PowerPlatform().Connections(w.emu.Endpoints().EnvironmentID)),
 				len(w.stateResources()), finished)
 
-			if !crmFieldAdoptsOrphans && w.orphanColumn() {
-				// Waits for i13: recover as a user must today.
+			if w.orphanColumn() {
+				code, out := w.run("apply", "-auto-approve", "-input=false", "-no-color")
+				wantBlock := fmt.Sprintf("id = %q", "opportunity/"+demoColumn)
+				if code == 0 || !strings.Contains(out, "import {") || !strings.Contains(out, wantBlock) {
+					t.Fatalf("%s\nre-apply with an orphan column: want a failure printing the import block (%s), got exit %d:\n%s", line, wantBlock, code, tail(out, 40))
+				}
 				w.mustRun("import", "-input=false", "-no-color", demoColumnAddr, "opportunity/"+demoColumn)
-				line += "; orphan column imported (waits for i13's adoption)"
+				line += "; orphan column: re-apply printed its import block, imported"
 				orphansImported++
 			}
 			start := time.Now()
