@@ -98,12 +98,12 @@ data "cosell_referrals" "waiting" {
 data "cosell_referrals" "all" {}
 
 output "referrals" {
-  value = [for r in data.cosell_referrals.all.referrals :
-  format("%-45s %-7s %-9s %-3s %12s %s", r.name, r.status, r.substatus, r.customer_country, r.deal_value, r.currency)]
+  value = sort([for r in data.cosell_referrals.all.referrals :
+  format("%-45s %-7s %-9s %-3s %12s %s", r.name, r.status, r.substatus, r.customer_country, r.deal_value, r.currency)])
 }
 
 output "waiting_for_answer" {
-  value = data.cosell_referrals.waiting.ids
+  value = sort(data.cosell_referrals.waiting.ids)
 }
 
 # --- The sync: referrals <-> opportunities, previewed by plan, run by apply ---
