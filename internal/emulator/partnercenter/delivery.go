@@ -102,13 +102,13 @@ func (s *Service) emitReferralEventLocked(name, id string) {
 // id is then a related referral of that engagement, not its first.
 func (s *Service) isRelatedLocked(id string) bool {
 	r, ok := s.referrals[id]
-	eng := r.String("/engagementId")
+	eng, _ := r.doc["engagementId"].(string)
 	if !ok || eng == "" {
 		return false
 	}
 	created := r.CreatedDateTime()
 	for oid, o := range s.referrals {
-		if oid == id || o.String("/engagementId") != eng {
+		if other, _ := o.doc["engagementId"].(string); oid == id || other != eng {
 			continue
 		}
 		if oc := o.CreatedDateTime(); oc.Before(created) || (oc.Equal(created) && oid < id) {
