@@ -118,32 +118,43 @@ func (s *Service) isRelatedLocked(id string) bool {
 	return false
 }
 
-// startDeliveryLocked signs ev and delivers it asynchronously. The caller holds s.mu.
+// startDeliveryLocked records ev and delivers it asynchronously, signed
+// there (an RSA signature is too slow to hold s.mu for). The caller holds s.mu.
 func (s *Service) startDeliveryLocked(reg Registration, ev Event, correlationID string) {
 	body, err := encodeJSON(ev)
 	if err != nil {
 		return
 	}
+	d := &Delivery{ID: uuid.NewString(), Event: ev, URL: reg.WebhookURL, Body: body,
+		State: "pending", CorrelationID: correlationID}
+	s.deliveries = append(s.deliveries, d)
+	s.pending++
+	go s.run(d, reg.SignatureTokenToMsSignatureHeader)
+}
+
+// signedHeader is the header sent with every attempt of a delivery of body.
+func (s *Service) signedHeader(body []byte, msHeader bool) http.Header {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	sig := "Signature " + s.signer.sign(body)
-	if reg.SignatureTokenToMsSignatureHeader {
+	if msHeader {
 		h.Set("x-ms-signature", sig)
 	} else {
 		h.Set("Authorization", sig)
 	}
 	h.Set("X-MS-Certificate-Url", s.CertificateURL())
 	h.Set("X-MS-Signature-Algorithm", "rsa-sha256")
-	d := &Delivery{ID: uuid.NewString(), Event: ev, URL: reg.WebhookURL, Body: body, Header: h,
-		State: "pending", CorrelationID: correlationID}
-	s.deliveries = append(s.deliveries, d)
-	s.pending++
-	go s.run(d)
+	return h
 }
 
-// run makes up to maxDeliveryAttempts POSTs with a doubling backoff.
-func (s *Service) run(d *Delivery) {
+// run signs d, then makes up to maxDeliveryAttempts POSTs with a doubling
+// backoff (or the receiver's Retry-After).
+func (s *Service) run(d *Delivery, msHeader bool) {
 	defer s.doneOne()
+	h := s.signedHeader(d.Body, msHeader)
+	s.mu.Lock()
+	d.Header = h
+	s.mu.Unlock()
 	backoff := s.opts.DeliveryBackoff
 	if backoff <= 0 {
 		backoff = defaultDeliveryBackoff
@@ -192,7 +203,9 @@ func (s *Service) attempt(d *Delivery) (DeliveryAttempt, bool) {
 	if err != nil {
 		return DeliveryAttempt{At: s.now(), Error: err.Error()}, false
 	}
+	s.mu.Lock()
 	req.Header = d.Header.Clone()
+	s.mu.Unlock()
 	resp, err := s.client.Do(req)
 	a := DeliveryAttempt{At: s.now()}
 	if err != nil {
