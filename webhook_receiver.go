@@ -48,6 +48,7 @@ func runReceiver(args []string, getenv func(string) string, stderr io.Writer) in
 	if err != nil {
 		return fail(2, err)
 	}
+	cc.Auth.HTTPClient = receiver.LimitDataverse(cc.Auth.HTTPClient, cc.DataverseURL)
 	client, err := conns.New(cc)
 	if err != nil {
 		return fail(2, err)

@@ -99,14 +99,15 @@ func loadRun(b *testing.B, nRef, rate int, dur time.Duration) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// Every request the receiver makes goes through inflight, which keeps
-	// the peak of concurrent Dataverse requests (the limit is 52 per user).
+	// The receiver's client, as the subcommand builds it; below its
+	// Dataverse limit, inflight keeps the peak of concurrent Dataverse
+	// requests that went out (the limit is 52 per user).
 	dvHost := ""
-	if u, err := url.Parse(emu.Endpoints().DataverseURL); err == nil {
+	if u, err := url.Parse(cc.DataverseURL); err == nil {
 		dvHost = u.Host
 	}
 	inflight := &peakTransport{base: emu.HTTPClient().Transport, host: dvHost}
-	cc.Auth.HTTPClient = &http.Client{Transport: inflight}
+	cc.Auth.HTTPClient = receiver.LimitDataverse(&http.Client{Transport: inflight}, cc.DataverseURL)
 	client, err := conns.New(cc)
 	if err != nil {
 		b.Fatal(err)
