@@ -47,7 +47,10 @@ func envInt(name string, def int) int {
 // delivers every change; the receiver runs the real engine over the
 // provider's clients. Reported: p50/p99 from the change to the written
 // opportunity, events refused, reconciles per event (coalescing), peak heap,
-// and referrals still stale after the final sweep (must be 0).
+// peak concurrent Dataverse requests and referrals still stale after the
+// final sweep (must be 0), on stderr and in BENCHMARKS.md (section
+// "receiver"). COSELL_RECEIVER_LOAD_ROUTES=1 also prints the emulator's
+// request counts by route.
 func BenchmarkReceiverLoad(b *testing.B) {
 	nRef := envInt("COSELL_RECEIVER_LOAD_REFERRALS", 1000)
 	rate := envInt("COSELL_RECEIVER_LOAD_RATE", 100)
