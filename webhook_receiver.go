@@ -48,6 +48,7 @@ func runReceiver(args []string, getenv func(string) string, stderr io.Writer) in
 	if err != nil {
 		return fail(2, err)
 	}
+	cc.Auth.HTTPClient = receiver.LimitDataverse(cc.Auth.HTTPClient, cc.DataverseURL)
 	client, err := conns.New(cc)
 	if err != nil {
 		return fail(2, err)
@@ -65,7 +66,7 @@ func runReceiver(args []string, getenv func(string) string, stderr io.Writer) in
 	for _, w := range client.Warnings() {
 		logger.Warn(w)
 	}
-	eng := receiver.NewEngine(sync.New(syncio.NewPartnerCenter(rc), syncio.NewDynamics(dv)), opts)
+	eng := receiver.NewEngine(sync.New(syncio.NewPartnerCenter(rc), receiver.CacheReferenceData(syncio.NewDynamics(dv), receiver.ReferenceDataTTL)), opts)
 	r, err := receiver.New(cfg, eng, receiver.Options{Logger: logger})
 	if err != nil {
 		return fail(2, err)

@@ -312,6 +312,10 @@ func (e *Emulator) ServerTLSConfig() *tls.Config { return e.pki.serverConfig() }
 func (e *Emulator) newClient(timeout time.Duration) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: e.pki.rootPool(), MinVersion: tls.VersionTLS12}
+	// Keep the connections of concurrent callers (signed deliveries, a
+	// receiver's parallel reconciles): with the default of 2 idle per host,
+	// every burst pays a TLS handshake per connection.
+	tr.MaxIdleConnsPerHost = 64
 	return &http.Client{Transport: tr, Timeout: timeout}
 }
 

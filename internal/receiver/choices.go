@@ -81,3 +81,21 @@ const (
 	DefaultDrainTimeout   = 25 * time.Second // inside Kubernetes' default 30 s grace period
 	DefaultConcurrency    = 4                // the sync's default max_parallelism
 )
+
+// Choice: a reconcile covers up to DefaultBatchSize referrals (the referrals
+// that became due while the workers were busy): one settings read, one keyed
+// listing (50 ids is the sync adapter's key chunk, one request) and one bulk
+// load and write for all, instead of ~8 sequential calls each. Dataverse's
+// 6,000 requests per 5 minutes (20/s, dataverse-api.md §1.10) cannot carry
+// 100 single-referral reconciles a second; 50-referral ones need ~2/s.
+const (
+	DefaultBatchSize = 50
+	MaxBatchSize     = 500
+)
+
+// Choice: the connector's environment variables and the small tables the
+// engine reads whole (currencies, the solution catalogue), read at the start
+// of every reconcile, are cached for ReferenceDataTTL: a change made in the
+// environment reaches the receiver's reconciles within that time (and
+// cosell_sync's scheduled pass at once).
+const ReferenceDataTTL = 30 * time.Second

@@ -25,6 +25,7 @@ type Config struct {
 	TLSKeyFile       string
 	QueueSize        int
 	Concurrency      int
+	BatchSize        int
 	SweepInterval    time.Duration
 	ReplayWindow     time.Duration
 	CoalesceWindow   time.Duration
@@ -43,7 +44,7 @@ type Config struct {
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
-		Listen: DefaultListen, Path: DefaultPath, QueueSize: DefaultQueueSize, Concurrency: DefaultConcurrency,
+		Listen: DefaultListen, Path: DefaultPath, QueueSize: DefaultQueueSize, Concurrency: DefaultConcurrency, BatchSize: DefaultBatchSize,
 		SweepInterval: DefaultSweepInterval, ReplayWindow: DefaultReplayWindow, CoalesceWindow: DefaultCoalesceWindow,
 		DrainTimeout: DefaultDrainTimeout, CertificateHosts: []string{partnercenter.CertificateHost},
 		LogFormat: "json", LogLevel: "info",
@@ -63,6 +64,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Concurrency == 0 {
 		c.Concurrency = d.Concurrency
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = d.BatchSize
 	}
 	if c.SweepInterval == 0 {
 		c.SweepInterval = d.SweepInterval
@@ -98,6 +102,8 @@ var settings = []setting{
 		func(c *Config, v string) error { c.TLSKeyFile = v; return nil }, func(c Config) string { return c.TLSKeyFile }},
 	{"queue-size", "COSELL_RECEIVER_QUEUE_SIZE", "referrals that may wait to be reconciled; beyond it callbacks get 503 + Retry-After",
 		intSetter(func(c *Config) *int { return &c.QueueSize }, 1, 1_000_000), func(c Config) string { return strconv.Itoa(c.QueueSize) }},
+	{"batch-size", "COSELL_RECEIVER_BATCH_SIZE", "most referrals one reconcile covers: referrals that became due together are read and written in one pass",
+		intSetter(func(c *Config) *int { return &c.BatchSize }, 1, MaxBatchSize), func(c Config) string { return strconv.Itoa(c.BatchSize) }},
 	{"sweep-interval", "COSELL_RECEIVER_SWEEP_INTERVAL", "time between incremental sweeps (one also runs at start-up)",
 		durationSetter(func(c *Config) *time.Duration { return &c.SweepInterval }, time.Second), func(c Config) string { return c.SweepInterval.String() }},
 	{"replay-window", "COSELL_RECEIVER_REPLAY_WINDOW", "events whose ResourceChangeUtcDate is older than this are refused",

@@ -2,7 +2,9 @@
 // signed callbacks (partner-center-api.md §3.4) before anything else
 // happens, answers fast, and reconciles the referral each event names from a
 // bounded queue that coalesces events per referral, never runs one referral
-// twice at once and runs different referrals in parallel. A periodic sweep
+// twice at once and runs different referrals in parallel — under load, the
+// referrals that became due together in one engine pass (BatchReconciler),
+// with at most 52 Dataverse requests in flight. A periodic sweep
 // (and one at start-up) catches whatever a crash or a lost delivery missed.
 //
 // It knows no Terraform types and reaches the sync engine only through the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -107,6 +108,12 @@ func (a *Engine) ReconcileReferral(ctx context.Context, id string) (Result, erro
 	return result(rep), err
 }
 
+// ReconcileReferrals implements BatchReconciler.
+func (a *Engine) ReconcileReferrals(ctx context.Context, ids []string) (Result, error) {
+	rep, err := a.e.ReconcileReferrals(ctx, ids, a.o)
+	return result(rep), err
+}
+
 // Sweep implements Reconciler.
 func (a *Engine) Sweep(ctx context.Context) (Result, error) {
 	a.mu.Lock()
@@ -131,4 +138,82 @@ func result(rep sync.Report) Result {
 		r.Failures = append(r.Failures, fmt.Sprintf("referral %s / opportunity %s: %s", f.ReferralID, f.OpportunityID, f.Reason))
 	}
 	return r
+}
+
+// CacheReferenceData wraps the engine's Dynamics port so that what every
+// reconcile reads first and what rarely changes is answered from a copy at
+// most ttl old: the connector's environment variables (ReadVariables) and
+// the small tables read whole (currencies, the solution catalogue). Errors
+// are not cached; every other read and every write goes through.
+func CacheReferenceData(d sync.Dynamics, ttl time.Duration) sync.Dynamics {
+	return &cachedReference{Dynamics: d, ttl: ttl, now: time.Now, entries: map[string]*cacheEntry{}}
+}
+
+// wholeTables are the tables the engine reads whole on every reconcile.
+var wholeTables = map[string]bool{sync.TableCurrency: true, sync.TableSolutionDetail: true}
+
+type cachedReference struct {
+	sync.Dynamics
+	ttl time.Duration
+	now func() time.Time
+
+	mu      gosync.Mutex
+	entries map[string]*cacheEntry
+}
+
+type cacheEntry struct {
+	at   time.Time
+	vars map[string]string
+	rows []sync.Row
+}
+
+func (c *cachedReference) get(key string) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[key]; e != nil && c.now().Sub(e.at) < c.ttl {
+		return e
+	}
+	return nil
+}
+
+func (c *cachedReference) put(key string, e *cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.at = c.now()
+	c.entries[key] = e
+}
+
+func (c *cachedReference) ReadVariables(ctx context.Context, names []string) (map[string]string, error) {
+	key := "vars\x00" + strings.Join(names, "\x00")
+	if e := c.get(key); e != nil {
+		return maps.Clone(e.vars), nil
+	}
+	vars, err := c.Dynamics.ReadVariables(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	c.put(key, &cacheEntry{vars: maps.Clone(vars)})
+	return vars, nil
+}
+
+func (c *cachedReference) ListRows(ctx context.Context, q sync.RowQuery, page func([]sync.Row) error) error {
+	if !wholeTables[q.Table] || len(q.IDs) > 0 || len(q.Where) > 0 || !q.ModifiedSince.IsZero() {
+		return c.Dynamics.ListRows(ctx, q, page)
+	}
+	key := "rows\x00" + q.Table + "\x00" + strings.Join(q.Columns, "\x00")
+	e := c.get(key)
+	if e == nil {
+		var rows []sync.Row
+		if err := c.Dynamics.ListRows(ctx, q, func(p []sync.Row) error { rows = append(rows, p...); return nil }); err != nil {
+			return err
+		}
+		e = &cacheEntry{rows: rows}
+		c.put(key, e)
+	}
+	out := make([]sync.Row, len(e.rows))
+	for i, r := range e.rows {
+		r.Values = maps.Clone(r.Values)
+		out[i] = r
+	}
+	return page(out)
 }

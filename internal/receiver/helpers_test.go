@@ -208,6 +208,12 @@ func newCertServer(t testing.TB, p *signingPKI) *httptest.Server {
 }
 
 func newFixture(t testing.TB, mods ...func(*Config)) *fixture {
+	eng := newFakeEngine()
+	return newFixtureWith(t, eng, eng, mods...)
+}
+
+// newFixtureWith is newFixture over rec, whose single-referral work is eng's.
+func newFixtureWith(t testing.TB, rec Reconciler, eng *fakeEngine, mods ...func(*Config)) *fixture {
 	p := testPKI(t, 0)
 	srv := newCertServer(t, p)
 	u, _ := url.Parse(srv.URL)
@@ -222,8 +228,7 @@ func newFixture(t testing.TB, mods ...func(*Config)) *fixture {
 	roots := x509.NewCertPool()
 	roots.AddCert(p.root)
 	logs := &syncBuffer{}
-	eng := newFakeEngine()
-	r, err := New(cfg, eng, Options{
+	r, err := New(cfg, rec, Options{
 		Logger:               slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Roots:                roots,
 		CertificateTransport: srv.Client().Transport,

@@ -14,6 +14,7 @@ type metrics struct {
 	duplicates prometheus.Counter
 	coalesced  prometheus.Counter
 	reconciled prometheus.Counter
+	batches    prometheus.Counter
 	failed     *prometheus.CounterVec // by kind: error | record
 	sweeps     *prometheus.CounterVec // by outcome
 	latency    prometheus.Histogram
@@ -42,6 +43,10 @@ func newMetrics(depth, inFlight func() float64) *metrics {
 			Namespace: "cosell_receiver", Name: "reconciles_total",
 			Help: "Referral reconciles that completed (possibly with record-level failures).",
 		}),
+		batches: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "cosell_receiver", Name: "reconcile_batches_total",
+			Help: "Engine calls made for event reconciles; one call covers every referral that became due together (up to the batch size).",
+		}),
 		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "cosell_receiver", Name: "reconciles_failed_total",
 			Help: "Reconciles that failed: kind=error (the engine returned an error after its retries), kind=record (the record failed validation or a write).",
@@ -56,7 +61,7 @@ func newMetrics(depth, inFlight func() float64) *metrics {
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 600},
 		}),
 	}
-	m.registry.MustRegister(m.received, m.refused, m.duplicates, m.coalesced, m.reconciled, m.failed, m.sweeps, m.latency,
+	m.registry.MustRegister(m.received, m.refused, m.duplicates, m.coalesced, m.reconciled, m.batches, m.failed, m.sweeps, m.latency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: "cosell_receiver", Name: "queue_depth",
 			Help: "Referrals waiting to be reconciled.",

@@ -36,12 +36,16 @@ const (
 )
 
 // queue holds at most size pending jobs (one per referral), hands them to
-// at most workers goroutines, never two for one referral at once.
+// at most workers goroutines, never two for one referral at once. A worker
+// takes every due job up to batch at once (one engine call for all of them):
+// under load the jobs that became due while the workers were busy go
+// together, at light load each job goes alone, at once.
 type queue struct {
 	size    int
 	window  time.Duration
 	workers int
-	run     func(ctx context.Context, j *job) error
+	batch   int
+	run     func(ctx context.Context, js []*job) error
 	done    func(j *job, err error) // metrics and logs, called after each run
 	now     func() time.Time
 	keep    time.Duration // how long a start time is kept (the replay window)
@@ -58,9 +62,9 @@ type queue struct {
 	wg       sync.WaitGroup
 }
 
-func newQueue(size, workers int, window, keep time.Duration, now func() time.Time,
-	run func(context.Context, *job) error, done func(*job, error)) *queue {
-	q := &queue{size: size, window: window, workers: workers, run: run, done: done, now: now, keep: keep,
+func newQueue(size, workers, batch int, window, keep time.Duration, now func() time.Time,
+	run func(context.Context, []*job) error, done func(*job, error)) *queue {
+	q := &queue{size: size, window: window, workers: workers, batch: max(batch, 1), run: run, done: done, now: now, keep: keep,
 		pending: map[string]*job{}, running: map[string]bool{}, started: map[string]time.Time{}}
 	q.cond = sync.NewCond(&q.mu)
 	return q
@@ -145,44 +149,63 @@ func (q *queue) work(ctx context.Context) {
 			q.mu.Unlock()
 			return
 		}
-		id := q.ready[0]
-		q.ready = q.ready[1:]
-		j := q.pending[id]
-		delete(q.pending, id)
-		q.running[id] = true
-		q.started[id] = q.now()
+		n := min(len(q.ready), q.batch)
+		js := make([]*job, n)
+		for i, id := range q.ready[:n] {
+			js[i] = q.pending[id]
+			delete(q.pending, id)
+			q.running[id] = true
+			q.started[id] = q.now()
+		}
+		q.ready = q.ready[n:]
 		q.mu.Unlock()
 
-		err := q.run(ctx, j)
+		err := q.run(ctx, js)
 
 		q.mu.Lock()
-		delete(q.running, id)
-		retry := err != nil && ctx.Err() == nil && j.attempts+1 < ReconcileAttempts && !q.draining
-		if retry {
-			// Merge back with whatever arrived meanwhile; a retry may exceed
-			// the size by the jobs in flight (they were counted already).
-			j.attempts++
-			j.due = false
-			if n := q.pending[id]; n != nil {
-				j.events += n.events
-				j.changes = append(j.changes, n.changes...)
-				if len(j.changes) > maxTracked {
-					j.changes = j.changes[:maxTracked]
-				}
-			}
-			q.pending[id] = j
-			delete(q.started, id) // the failed run covers nothing
-			q.dueAfterLocked(id, ReconcileRetryDelay<<(j.attempts-1))
-		} else if n := q.pending[id]; n != nil && n.due {
-			q.ready = append(q.ready, id)
-			q.cond.Broadcast()
+		retry := err != nil && ctx.Err() == nil && !q.draining
+		final := make([]bool, len(js))
+		for i, j := range js {
+			final[i] = q.finishLocked(j, retry && j.attempts+1 < ReconcileAttempts)
 		}
 		if len(q.pending) == 0 && len(q.running) == 0 {
 			q.cond.Broadcast() // wake drain
 		}
 		q.mu.Unlock()
-		q.done(j, errIf(!retry, err))
+		for i, j := range js {
+			q.done(j, errIf(final[i], err))
+		}
 	}
+}
+
+// finishLocked ends j's run: queued again after a delay when retry, else
+// its referral is free for what arrived meanwhile. It reports whether the
+// run was final (not retried).
+func (q *queue) finishLocked(j *job, retry bool) bool {
+	id := j.id
+	delete(q.running, id)
+	if retry {
+		// Merge back with whatever arrived meanwhile; a retry may exceed
+		// the size by the jobs in flight (they were counted already).
+		j.attempts++
+		j.due = false
+		if n := q.pending[id]; n != nil {
+			j.events += n.events
+			j.changes = append(j.changes, n.changes...)
+			if len(j.changes) > maxTracked {
+				j.changes = j.changes[:maxTracked]
+			}
+		}
+		q.pending[id] = j
+		delete(q.started, id) // the failed run covers nothing
+		q.dueAfterLocked(id, ReconcileRetryDelay<<(j.attempts-1))
+		return false
+	}
+	if n := q.pending[id]; n != nil && n.due {
+		q.ready = append(q.ready, id)
+		q.cond.Broadcast()
+	}
+	return true
 }
 
 // errIf returns err when final, and errRetrying otherwise.

@@ -77,7 +77,11 @@ func New(cfg Config, rec Reconciler, o Options) (*Receiver, error) {
 		Transport: o.CertificateTransport, Now: r.now,
 	})
 	r.seen = newSeenSet(cfg.ReplayWindow+FutureSkew, MaxRemembered)
-	r.q = newQueue(cfg.QueueSize, cfg.Concurrency, cfg.CoalesceWindow, cfg.ReplayWindow+FutureSkew, r.now, r.reconcile, r.reconciled)
+	batch := 1
+	if _, ok := rec.(BatchReconciler); ok {
+		batch = cfg.BatchSize
+	}
+	r.q = newQueue(cfg.QueueSize, cfg.Concurrency, batch, cfg.CoalesceWindow, cfg.ReplayWindow+FutureSkew, r.now, r.reconcile, r.reconciled)
 	r.m = newMetrics(func() float64 { return float64(r.q.depth()) }, func() float64 { return float64(r.q.inFlight()) })
 	return r, nil
 }
@@ -241,15 +245,29 @@ func eventLabel(name string) string {
 	return "other"
 }
 
-// reconcile is the queue's work function.
-func (r *Receiver) reconcile(ctx context.Context, j *job) error {
-	res, err := r.rec.ReconcileReferral(ctx, j.id)
+// reconcile is the queue's work function: one engine call for the jobs
+// (a BatchReconciler's, else the single-referral entry for one job).
+func (r *Receiver) reconcile(ctx context.Context, js []*job) error {
+	ids := make([]string, len(js))
+	events := 0
+	for i, j := range js {
+		ids[i] = j.id
+		events += j.events
+	}
+	r.m.batches.Inc()
+	var res Result
+	var err error
+	if b, ok := r.rec.(BatchReconciler); ok && len(ids) > 1 {
+		res, err = b.ReconcileReferrals(ctx, ids)
+	} else {
+		res, err = r.rec.ReconcileReferral(ctx, ids[0])
+	}
 	if err != nil {
 		return err
 	}
 	if len(res.Failures) > 0 {
 		r.m.failed.WithLabelValues("record").Inc()
-		r.log.Warn("referral reconciled with failures", "referral", j.id, "events", j.events, "failures", res.Failures)
+		r.log.Warn("referrals reconciled with failures", "referrals", ids, "events", events, "failures", res.Failures)
 	}
 	return nil
 }

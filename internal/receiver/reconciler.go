@@ -16,6 +16,15 @@ type Reconciler interface {
 	Sweep(ctx context.Context) (Result, error)
 }
 
+// BatchReconciler is a Reconciler that can reconcile many referrals in one
+// call (the engine's ReconcileReferrals): the receiver then hands each call
+// every referral that became due together, up to the batch size.
+type BatchReconciler interface {
+	Reconciler
+	// ReconcileReferrals is ReconcileReferral for each id, in one pass.
+	ReconcileReferrals(ctx context.Context, referralIDs []string) (Result, error)
+}
+
 // Result is what a reconcile or a sweep did.
 type Result struct {
 	// Written counts the records written.

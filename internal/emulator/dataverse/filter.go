@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // The $filter subset: eq ne gt ge lt le, and or not, parentheses,
@@ -125,7 +127,7 @@ func compareToLit(v any, l fLit) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		return strings.Compare(strings.ToLower(s), strings.ToLower(l.str)), true
+		return core.CompareFold(s, l.str), true
 	case litNumber:
 		f, ok := toFloat(v)
 		if !ok {

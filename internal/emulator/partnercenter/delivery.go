@@ -40,6 +40,9 @@ type DeliveryAttempt struct {
 	StatusCode   int    // 0 on a transport error
 	ResponseBody string // first 1024 bytes of the receiver's answer
 	Error        string // transport error, if any
+	// RetryAfter is the receiver's Retry-After on a 503 or 429 (0: none);
+	// the next attempt waits that long instead of the backoff.
+	RetryAfter time.Duration
 }
 
 // Deliveries returns copies of every delivery, oldest first.
@@ -76,8 +79,13 @@ func (s *Service) WaitDeliveries(ctx context.Context) error {
 }
 
 // emitReferralEventLocked sends a referral event when delivery is on and the
-// registration lists it. The caller holds s.mu.
+// registration lists it: name (referral-created or referral-updated) becomes
+// related-referral-* for a referral that joined an engagement after its
+// first referral (see facts.go). The caller holds s.mu.
 func (s *Service) emitReferralEventLocked(name, id string) {
+	if s.deliver && s.isRelatedLocked(id) {
+		name = "related-" + name
+	}
 	if !s.deliver || s.registration == nil || !slices.Contains(s.registration.WebhookEvents, name) {
 		return
 	}
@@ -89,39 +97,72 @@ func (s *Service) emitReferralEventLocked(name, id string) {
 	}, "")
 }
 
-// startDeliveryLocked signs ev and delivers it asynchronously. The caller holds s.mu.
+// isRelatedLocked reports whether another referral of id's engagement was
+// created before it (earlier createdDateTime, or the same and a smaller id):
+// id is then a related referral of that engagement, not its first.
+func (s *Service) isRelatedLocked(id string) bool {
+	r, ok := s.referrals[id]
+	eng, _ := r.doc["engagementId"].(string)
+	if !ok || eng == "" {
+		return false
+	}
+	created := r.CreatedDateTime()
+	for oid, o := range s.referrals {
+		if other, _ := o.doc["engagementId"].(string); oid == id || other != eng {
+			continue
+		}
+		if oc := o.CreatedDateTime(); oc.Before(created) || (oc.Equal(created) && oid < id) {
+			return true
+		}
+	}
+	return false
+}
+
+// startDeliveryLocked records ev and delivers it asynchronously, signed
+// there (an RSA signature is too slow to hold s.mu for). The caller holds s.mu.
 func (s *Service) startDeliveryLocked(reg Registration, ev Event, correlationID string) {
 	body, err := encodeJSON(ev)
 	if err != nil {
 		return
 	}
+	d := &Delivery{ID: uuid.NewString(), Event: ev, URL: reg.WebhookURL, Body: body,
+		State: "pending", CorrelationID: correlationID}
+	s.deliveries = append(s.deliveries, d)
+	s.pending++
+	go s.run(d, reg.SignatureTokenToMsSignatureHeader)
+}
+
+// signedHeader is the header sent with every attempt of a delivery of body.
+func (s *Service) signedHeader(body []byte, msHeader bool) http.Header {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	sig := "Signature " + s.signer.sign(body)
-	if reg.SignatureTokenToMsSignatureHeader {
+	if msHeader {
 		h.Set("x-ms-signature", sig)
 	} else {
 		h.Set("Authorization", sig)
 	}
 	h.Set("X-MS-Certificate-Url", s.CertificateURL())
 	h.Set("X-MS-Signature-Algorithm", "rsa-sha256")
-	d := &Delivery{ID: uuid.NewString(), Event: ev, URL: reg.WebhookURL, Body: body, Header: h,
-		State: "pending", CorrelationID: correlationID}
-	s.deliveries = append(s.deliveries, d)
-	s.pending++
-	go s.run(d)
+	return h
 }
 
-// run makes up to maxDeliveryAttempts POSTs with a doubling backoff.
-func (s *Service) run(d *Delivery) {
+// run signs d, then makes up to maxDeliveryAttempts POSTs with a doubling
+// backoff (or the receiver's Retry-After).
+func (s *Service) run(d *Delivery, msHeader bool) {
 	defer s.doneOne()
+	h := s.signedHeader(d.Body, msHeader)
+	s.mu.Lock()
+	d.Header = h
+	s.mu.Unlock()
 	backoff := s.opts.DeliveryBackoff
 	if backoff <= 0 {
 		backoff = defaultDeliveryBackoff
 	}
+	var wait time.Duration
 	for attempt := 1; attempt <= maxDeliveryAttempts; attempt++ {
 		if attempt > 1 {
-			t := time.NewTimer(min(backoff<<(attempt-2), maxDeliveryBackoff))
+			t := time.NewTimer(wait)
 			select {
 			case <-t.C:
 			case <-s.ctx.Done():
@@ -150,6 +191,10 @@ func (s *Service) run(d *Delivery) {
 		if ok || last {
 			return
 		}
+		wait = min(backoff<<(attempt-1), maxDeliveryBackoff)
+		if a.RetryAfter > 0 {
+			wait = a.RetryAfter
+		}
 	}
 }
 
@@ -158,7 +203,9 @@ func (s *Service) attempt(d *Delivery) (DeliveryAttempt, bool) {
 	if err != nil {
 		return DeliveryAttempt{At: s.now(), Error: err.Error()}, false
 	}
+	s.mu.Lock()
 	req.Header = d.Header.Clone()
+	s.mu.Unlock()
 	resp, err := s.client.Do(req)
 	a := DeliveryAttempt{At: s.now()}
 	if err != nil {
@@ -169,7 +216,26 @@ func (s *Service) attempt(d *Delivery) (DeliveryAttempt, bool) {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	a.StatusCode, a.ResponseBody = resp.StatusCode, string(b)
+	if resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests {
+		a.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), s.now())
+	}
 	return a, resp.StatusCode >= 200 && resp.StatusCode < 300
+}
+
+// retryAfter reads a Retry-After header (delay-seconds or an HTTP date),
+// capped at maxDeliveryRetryAfter; 0 when absent or malformed.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.Atoi(v); err == nil {
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxDeliveryRetryAfter)
 }
 
 func (s *Service) recordValidationResultLocked(d *Delivery, a DeliveryAttempt) {

@@ -246,11 +246,20 @@ const (
 	maxDeliveryBackoff     = 2 * time.Second
 )
 
+// Choice: a 503 or 429 from the receiver with Retry-After (seconds or an HTTP date) delays the next attempt by
+// that much instead of the backoff, capped at maxDeliveryRetryAfter (whether Partner Center honours it is
+// unconfirmed; the attempt still counts toward the 10).
+const maxDeliveryRetryAfter = time.Minute
+
 // Choice: any 2xx from the receiver counts as delivered (expected success status unconfirmed, §3.4).
 // Choice: referral-created is sent on POST create (not on idempotent replays); referral-updated on
 // PATCH/PUT and on the UpdateReferral/PutReferral test helpers — only when delivery is enabled
 // (Scenario.DeliverEvents or Options.Deliver or SetDelivery) and the registration lists the event.
-// related-referral-* events are never emitted (the emulator models one partner).
+// Choice: related-referral-created / related-referral-updated (§3.3 names them; when they fire is unconfirmed)
+// replace referral-created / referral-updated for a referral that joined an engagement after the engagement's
+// first referral (another referral with the same engagementId has an earlier createdDateTime, or the same and a
+// smaller id) — e.g. Microsoft's copy of a shared engagement. One event per change, never both; the
+// ResourceUri names the related referral itself. Only sent when the registration lists the related name.
 // Choice: the default seed holds one related referral: Microsoft's copy of the shared Fabrikam UK engagement
 // (same engagementId as the partner's referral, Incoming, invitedBy msft, trackingInfo.microsoftMsxId set) —
 // what links.relatedReferrals lists (§1.3). A sync must link it to the same opportunity, never create another.

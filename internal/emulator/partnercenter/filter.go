@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // The $filter subset used in the Referrals docs (§1.4): comparisons
@@ -455,7 +457,7 @@ func (e compareExpr) compare(v any) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		return strings.Compare(strings.ToLower(s), strings.ToLower(e.lit.str)), true
+		return core.CompareFold(s, e.lit.str), true
 	}
 }
 

@@ -165,8 +165,14 @@ func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	// Stored documents are never changed in place (every write stores a new
+	// one), so the listing filters and sorts a snapshot outside the lock
+	// and copies nothing: writers are not held up by large listings.
 	s.mu.Lock()
-	all := s.sortedReferralsLocked()
+	all := make([]Referral, 0, len(s.referrals))
+	for _, ref := range s.referrals {
+		all = append(all, ref)
+	}
 	s.mu.Unlock()
 	matched := all[:0]
 	for _, ref := range all {
@@ -174,6 +180,7 @@ func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, ref)
 		}
 	}
+	sortReferrals(matched)
 	sort.SliceStable(matched, func(i, j int) bool {
 		for _, k := range order {
 			a, b := matched[i].time("/"+k.prop), matched[j].time("/"+k.prop)

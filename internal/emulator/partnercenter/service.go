@@ -238,14 +238,19 @@ func (s *Service) sortedReferralsLocked() []Referral {
 	for _, r := range s.referrals {
 		out = append(out, r.Clone())
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].CreatedDateTime(), out[j].CreatedDateTime()
+	sortReferrals(out)
+	return out
+}
+
+// sortReferrals orders by createdDateTime, then id.
+func sortReferrals(rs []Referral) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i].CreatedDateTime(), rs[j].CreatedDateTime()
 		if !a.Equal(b) {
 			return a.Before(b)
 		}
-		return out[i].ID() < out[j].ID()
+		return rs[i].ID() < rs[j].ID()
 	})
-	return out
 }
 
 func firstNonEmpty(vals ...string) string {
