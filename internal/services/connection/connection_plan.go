@@ -37,7 +37,7 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 					"service_principal is supported for connector = \"dataverse\".", info.Title, info.API, info.SignInAs))
 		}
 	}
-	if hasParams && !m.ConnectionParameters.IsUnknown() && len(m.ConnectionParameters.Elements()) == 0 {
+	if !m.ConnectionParameters.IsNull() && !m.ConnectionParameters.IsUnknown() && len(m.ConnectionParameters.Elements()) == 0 {
 		resp.Diagnostics.AddAttributeError(pathParameters, "Empty connection_parameters",
 			"connection_parameters is an empty map: remove the attribute, or give the connector's parameters.")
 	}
