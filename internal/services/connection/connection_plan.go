@@ -21,9 +21,9 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 	hasParams := !m.ConnectionParameters.IsNull() || !m.ParametersWO.IsNull()
 	if hasSP && hasParams {
 		resp.Diagnostics.AddAttributeError(pathServicePrincipal, "Conflicting connection credentials",
-			"Set either connection_parameters (and/or connection_parameters_wo) or service_principal, not both. service_principal signs a "+
-				"Dataverse connection in as an app registration (the oauthSP parameter set); connection_parameters passes the connector's own "+
-				"parameters. Remove one of them.")
+			"Set either connection_parameters or service_principal, not both (connection_parameters_wo counts as connection_parameters). "+
+				"service_principal signs a Dataverse connection in as an app registration (the oauthSP parameter set); connection_parameters "+
+				"passes the connector's own parameters. Remove one of them.")
 	}
 	validateWriteOnly(ctx, &m, &resp.Diagnostics)
 	if hasSP && !m.Connector.IsUnknown() && !m.Connector.IsNull() {

@@ -222,7 +222,7 @@ resource "cosell_connection" "other" {
     client_id     = "` + entra.DefaultClientID + `"
     client_secret = "a"
   }
-}`, `(?s)Set either connection_parameters\s+\(and/or\s+connection_parameters_wo\)\s+or\s+service_principal`},
+}`, `(?s)Set either connection_parameters\s+or\s+service_principal,\s+not\s+both\s+\(connection_parameters_wo\s+counts`},
 	}
 	var ts []resource.TestStep
 	for _, s := range steps {
