@@ -86,7 +86,7 @@ func (r *registrationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Validators: []validator.String{validate.SecretHTTPSURL()},
 			},
 			"url_wo_version": schema.Int64Attribute{
-				Optional: true,
+				Optional:            true,
 				MarkdownDescription: "Any number, kept in state: changing it (e.g. incrementing it) sends `url_wo` again, in place. Only with `url_wo`.",
 			},
 			"events": schema.SetAttribute{
