@@ -2,10 +2,13 @@ package connection_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -260,6 +263,44 @@ resource "cosell_connection" "test" {
 `,
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)WriteOnly Attribute Not Allowed.*client_secret_wo.*only supported\s+in\s+Terraform\s+1\.11`),
+		}},
+	})
+}
+
+// The documented write-only example applies as written: its ephemeral
+// variable reaches Power Platform and neither the plan nor the state.
+func TestAccConnection_writeOnlyExample(t *testing.T) {
+	emu := acctest.Emulator(t)
+	secret := acctest.RandomSecret(t, "example-")
+	app := emu.Scenario().Entra.Apps[0] // the example's client_id
+	app.ClientSecrets = append(app.ClientSecrets, secret)
+	if err := emu.Entra().PutApp(app); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "resources", "cosell_connection", "resource_write_only.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const addr = "cosell_connection.dataverse_write_only"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.WriteOnlyCLIs},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             connectionsGone(emu, addr),
+		Steps: []resource.TestStep{{
+			Config:            string(raw),
+			ConfigVariables:   config.Variables{"dataverse_client_secret_wo": config.StringVariable(secret)},
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.PlanLacks(secret)}},
+			ConfigStateChecks: []statecheck.StateCheck{acctest.StateLacks(secret)},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "status", "Connected"),
+				emulatorConnection(emu, addr, func(c *emupp.Connection) error {
+					if c.ParameterSet == nil || c.ParameterSet.Values["token:clientSecret"] != secret {
+						return fmt.Errorf("the example's secret did not reach the emulator")
+					}
+					return nil
+				}),
+			),
 		}},
 	})
 }

@@ -2,9 +2,12 @@ package webhook_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -145,6 +148,29 @@ func TestAccWebhookRegistration_writeOnlyOnOlderCLI(t *testing.T) {
 			Config:      configWO(flowURL(), 1),
 			PlanOnly:    true,
 			ExpectError: errRE("WriteOnly Attribute Not Allowed", "url_wo.", "only supported in Terraform 1.11"),
+		}},
+	})
+}
+
+// The documented write-only example applies as written: the trigger URL
+// from its ephemeral variable is registered and is in neither plan nor state.
+func TestAccWebhookRegistration_writeOnlyExample(t *testing.T) {
+	url := flowURL()
+	raw, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "examples", "resources", "cosell_webhook_registration", "resource_write_only.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { freshTenant(t) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.WriteOnlyCLIs},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDisarmed(t, url, true),
+		Steps: []resource.TestStep{{
+			Config:            string(raw),
+			ConfigVariables:   tfconfig.Variables{"partner_center_flow_trigger_url_wo": tfconfig.StringVariable(url)},
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.PlanLacks(url, sigOf(url))}},
+			ConfigStateChecks: []statecheck.StateCheck{acctest.StateLacks(url, sigOf(url))},
+			Check:             checkRemote(t, url, referralEvents, true),
 		}},
 	})
 }
