@@ -65,4 +65,10 @@
 //     the keys last sent write-only, and Read leaves their echoes out of
 //     connection_parameters, so they are not compared; keys added in the
 //     portal still show as drift. Import knows no write-only keys.
+//     Older CLIs (Terraform 1.5–1.10) do not know the schema's write_only
+//     flag (an unknown protobuf field, ignored) and see ordinary optional
+//     attributes; they do not announce the write-only client capability, so
+//     the framework refuses a non-null value at validation ("WriteOnly
+//     Attribute Not Allowed"), and it nulls write-only values in every plan
+//     and state it returns, whatever the CLI (TestAcc*_writeOnlyOnOlderCLI).
 package connection
