@@ -174,3 +174,34 @@ func TestAccWebhookRegistration_writeOnlyExample(t *testing.T) {
 		}},
 	})
 }
+
+// Importing a registration into a configuration with url_wo: import reads
+// the URL into url (the configuration is unknown to the read), and the first
+// apply sends url_wo and removes the URL from state.
+func TestAccWebhookRegistration_writeOnlyImport(t *testing.T) {
+	url := flowURL()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { freshTenant(t); setRemote(t, url, referralEvents...) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.WriteOnlyCLIs},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDisarmed(t, url, true),
+		Steps: []resource.TestStep{
+			{Config: withRequiredProviders(`data "cosell_webhook_events" "init" {}`)},
+			{
+				Config:             withRequiredProviders(configWO(url, 1)),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStateId:      tenantID(t),
+				ImportStatePersist: true,
+			},
+			{
+				Config: withRequiredProviders(configWO(url, 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{acctest.StateLacks(url, sigOf(url))},
+				Check:             checkRemote(t, url, referralEvents, true),
+			},
+		},
+	})
+}
