@@ -134,7 +134,7 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 					"Power Platform together with `connection_parameters` but never stored in state or shown in plan. A parameter goes " +
 					"in one of the two maps, not both; keep the non-secret ones in `connection_parameters`, where changes made outside " +
 					"Terraform show as drift (values here are never compared). Conflicts with `service_principal`. Sent on create and " +
-					"whenever `connection_parameters_wo_version` (or another argument of the connection) changes: change " +
+					"whenever `connection_parameters_wo_version` (or `display_name`, `connection_parameters` or `service_principal`) changes: change " +
 					"`connection_parameters_wo_version` with the values to send them again.",
 				Validators: []validator.Map{mapvalidator.KeysAre(parameterKeyValidator("connection_parameters_wo"))},
 			},
@@ -174,7 +174,7 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 						WriteOnly: true,
 						MarkdownDescription: "Write-only variant of `client_secret` (OpenTofu 1.11+ or Terraform 1.11+): sent to Power Platform " +
 							"but never stored in state or shown in plan. Set this or `client_secret`, not both. It is sent when the connection is " +
-							"created and whenever `client_secret_wo_version` (or another argument of the connection) changes; changing only " +
+							"created and whenever `client_secret_wo_version` (or `display_name`, `connection_parameters` or `service_principal`) changes; changing only " +
 							"this value is not seen by Terraform, so change `client_secret_wo_version` with it to rotate the secret.",
 						Validators: []validator.String{validate.String("must not be empty", checkSecretOf("client_secret_wo"))},
 					},
