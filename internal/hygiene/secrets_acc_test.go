@@ -32,17 +32,36 @@ var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Z
 //     sig value, anywhere;
 //   - state (terraform.tfstate, its backup, the saved plan as JSON): no
 //     provider credential and no bearer token; a secret a resource is given
-//     appears only under its own Sensitive attribute (there is no write-only
-//     variant yet; see the report of issue 7).
+//     appears only under its own Sensitive attribute (the stored variants
+//     url and client_secret; TestAccSecretHygiene_writeOnly proves the
+//     write-only ones keep them out altogether).
 func TestAccSecretHygiene(t *testing.T) {
+	runHygiene(t, hygieneConfig, false)
+}
+
+// TestAccSecretHygiene_writeOnly is the same run with the write-only
+// variants (url_wo, client_secret_wo) fed from ephemeral variables, on the
+// CLIs that have both (OpenTofu 1.11+): then no secret may appear anywhere
+// in state, its backup or the saved plan either, Sensitive or not.
+func TestAccSecretHygiene_writeOnly(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if v := cliVersion(t); !atLeast(v, 1, 11) {
+		t.Skipf("%s %s has no write-only attributes (1.11+)", acctest.CLI(), v)
+	}
+	runHygiene(t, hygieneConfigWriteOnly, true)
+}
+
+// runHygiene applies cfg with fresh secrets at TF_LOG=trace and scans what
+// is left behind; writeOnly says the configuration gives the resources'
+// secrets only to write-only attributes.
+func runHygiene(t *testing.T, cfg string, writeOnly bool) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	cli := acctest.CLI()
-	bin := filepath.Join(acctest.RepoRoot(), ".tools", "bin", cli)
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("%s not built: run `make tools`", bin)
-	}
+	bin := cliBinary(t)
 	dir := t.TempDir()
 	plugins := filepath.Join(dir, "plugins")
 	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-cosell"), ".")
@@ -84,7 +103,7 @@ func TestAccSecretHygiene(t *testing.T) {
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(hygieneConfig), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -123,6 +142,9 @@ func TestAccSecretHygiene(t *testing.T) {
 	if !strings.Contains(string(state), `"cosell_webhook_registration"`) || !strings.Contains(string(state), `"status": "Connected"`) {
 		t.Fatalf("state lacks the webhook registration or a Connected connection:\n%s", state)
 	}
+	if reg, ok := emu.PartnerCenter().Registration(); !ok || !strings.HasSuffix(reg.WebhookURL, "&sig="+secret["webhook sig"]) {
+		t.Fatal("Partner Center's registration does not hold the trigger URL given: the test proves nothing about it")
+	}
 
 	// Logs and printed output: nothing at all.
 	logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
@@ -150,9 +172,17 @@ func TestAccSecretHygiene(t *testing.T) {
 	}
 
 	// State and the saved plan: provider credentials and tokens never; a
-	// resource's own secrets only at their Sensitive attributes.
+	// resource's own secrets only at their Sensitive attributes, or, given
+	// write-only, nowhere.
 	backup, _ := os.ReadFile(filepath.Join(work, "terraform.tfstate.backup"))
+	if len(backup) < 100 {
+		t.Fatalf("terraform.tfstate.backup is nearly empty (%d bytes): the destroy did not keep the applied state to scan", len(backup))
+	}
 	for name, doc := range map[string]string{"terraform.tfstate": string(state), "terraform.tfstate.backup": string(backup), "plan JSON": planJSON} {
+		if writeOnly {
+			scan(t, name, doc, secret)
+			continue
+		}
 		scan(t, name, doc, map[string]string{
 			"provider client secret": secret["provider client secret"], "refresh token": secret["refresh token"],
 		})
@@ -161,12 +191,64 @@ func TestAccSecretHygiene(t *testing.T) {
 	}
 	for _, what := range []string{"webhook sig", "connection client secret"} {
 		if strings.Contains(string(state), secret[what]) {
-			t.Logf("%s: the %s is stored in state under its Sensitive attribute (no write-only variant yet)", cli, what)
+			t.Logf("%s: the %s is stored in state under its Sensitive attribute (the stored variant)", cli, what)
 		}
 	}
 	t.Logf("%s: scanned %d log files (%d bytes at trace), %d command outputs, state and plan JSON: no secret found",
 		cli, len(logs), traceBytes, len(outputs))
 }
+
+// hygieneConfigWriteOnly is hygieneConfig with the resources' secrets in
+// ephemeral variables given to write-only attributes.
+const hygieneConfigWriteOnly = `
+terraform {
+  required_providers {
+    cosell = { source = "cosell-labs/cosell" }
+  }
+}
+
+provider "cosell" {}
+
+variable "trigger_url" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "dataverse_client_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "cosell_webhook_registration" "connector" {
+  url_wo         = var.trigger_url
+  url_wo_version = 1
+  validate       = false
+}
+
+resource "cosell_connection" "dataverse" {
+  connector    = "dataverse"
+  display_name = "Dataverse (hygiene)"
+  service_principal = {
+    tenant_id                = "` + entra.DefaultTenantID + `"
+    client_id                = "` + entra.DefaultClientID + `"
+    client_secret_wo         = var.dataverse_client_secret
+    client_secret_wo_version = 1
+  }
+}
+
+resource "cosell_environment_variable" "deal_value_field" {
+  schema_name = "msft_dealvaluefield"
+  value       = "estimatedvalue"
+}
+
+data "cosell_referrals" "all" {}
+
+output "referrals" {
+  value = length(data.cosell_referrals.all.ids)
+}
+`
 
 const hygieneConfig = `
 terraform {
@@ -213,6 +295,43 @@ output "referrals" {
   value = length(data.cosell_referrals.all.ids)
 }
 `
+
+func cliBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(acctest.RepoRoot(), ".tools", "bin", acctest.CLI())
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s not built: run `make tools`", bin)
+	}
+	return bin
+}
+
+// cliVersion is the CLI's version ("1.12.6"), from `version -json`.
+func cliVersion(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command(cliBinary(t), "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", acctest.CLI(), err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if i := bytes.IndexByte(out, '{'); i > 0 {
+		out = out[i:] // after a warning about the CLI configuration file
+	}
+	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
+		t.Fatalf("%s version -json: %v\n%s", acctest.CLI(), err, out)
+	}
+	return v.Version
+}
+
+// atLeast compares the major.minor of a version such as "1.12.6".
+func atLeast(version string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(version, "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma > major || ma == major && mi >= minor
+}
 
 // scan fails for every secret (or JWT) found in text, naming where.
 func scan(t *testing.T, where, text string, secrets map[string]string) {

@@ -69,8 +69,9 @@ func (r *connectionResource) checkBindable(ctx context.Context, dv referenceAPI,
 }
 
 func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan connectionModel
+	var plan, config connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -101,8 +102,9 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 			return
 		}
 	}
-	params, set, d := plan.expandParameters(ctx)
+	params, set, d := plan.expandParameters(ctx, &config)
 	resp.Diagnostics.Append(d...)
+	woKeys := config.writeOnlyKeys(ctx, &resp.Diagnostics)
 	pp, err := r.powerPlatform(ctx, env)
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "configuring the Power Platform API for", object(info, env, name), err)
@@ -133,7 +135,8 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		addWriteError(&resp.Diagnostics, "creating", info, env, name, err)
 		return
 	}
-	resp.Diagnostics.Append(plan.flatten(ctx, conn, false)...)
+	resp.Diagnostics.Append(plan.flatten(ctx, conn, false, woKeys)...)
+	setWriteOnlyKeys(ctx, resp.Private, woKeys, &resp.Diagnostics)
 	if adopted {
 		resp.Diagnostics.AddWarning("Adopted the existing "+object(info, env, name),
 			"A connection with this name already existed, so it was updated to this configuration and is now managed here instead of "+
@@ -169,6 +172,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	flag, d := req.Private.GetKey(ctx, privateImporting)
 	resp.Diagnostics.Append(d...)
 	importing := string(flag) == "true"
+	woKeys := writeOnlyKeys(ctx, req.Private, &resp.Diagnostics)
 
 	info, _ := connectorByValue(state.Connector.ValueString())
 	env, name := state.EnvironmentID.ValueString(), state.Name.ValueString()
@@ -186,7 +190,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		addReadError(&resp.Diagnostics, info, env, name, err)
 		return
 	}
-	resp.Diagnostics.Append(state.flatten(ctx, conn, importing)...)
+	resp.Diagnostics.Append(state.flatten(ctx, conn, importing, woKeys)...)
 
 	names, managed := referenceNames(ctx, state.ReferenceNames, &resp.Diagnostics)
 	switch {
@@ -223,9 +227,10 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state connectionModel
+	var plan, state, config connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -257,15 +262,18 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 
 	// GET, change, PUT (dataverse-api.md §6.3A). The PUT carries the
-	// parameters from the plan: secrets are never returned by the GET.
+	// parameters from the plan and the write-only ones from config: secrets
+	// are never returned by the GET. A changed *_wo_version is a change.
 	conn, err := pp.Get(ctx, info.API, name)
 	if err != nil {
 		addReadError(&resp.Diagnostics, info, env, name, err)
 		return
 	}
+	woKeys := writeOnlyKeys(ctx, req.Private, &resp.Diagnostics) // what the last PUT sent
 	if !plan.DisplayName.Equal(state.DisplayName) || !plan.ConnectionParameters.Equal(state.ConnectionParameters) ||
-		!plan.ServicePrincipal.Equal(state.ServicePrincipal) {
-		params, set, d := plan.expandParameters(ctx)
+		!plan.ParametersWOVersion.Equal(state.ParametersWOVersion) || !plan.ServicePrincipal.Equal(state.ServicePrincipal) {
+		woKeys = config.writeOnlyKeys(ctx, &resp.Diagnostics)
+		params, set, d := plan.expandParameters(ctx, &config)
 		resp.Diagnostics.Append(d...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -277,7 +285,8 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 	}
-	resp.Diagnostics.Append(plan.flatten(ctx, conn, false)...)
+	resp.Diagnostics.Append(plan.flatten(ctx, conn, false, woKeys)...)
+	setWriteOnlyKeys(ctx, resp.Private, woKeys, &resp.Diagnostics)
 
 	var problems []string
 	if bind {

@@ -18,12 +18,14 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 		return
 	}
 	hasSP := !m.ServicePrincipal.IsNull()
-	hasParams := !m.ConnectionParameters.IsNull()
+	hasParams := !m.ConnectionParameters.IsNull() || !m.ParametersWO.IsNull()
 	if hasSP && hasParams {
 		resp.Diagnostics.AddAttributeError(pathServicePrincipal, "Conflicting connection credentials",
-			"Set either connection_parameters or service_principal, not both. service_principal signs a Dataverse connection in as an app "+
-				"registration (the oauthSP parameter set); connection_parameters passes the connector's own parameters. Remove one of them.")
+			"Set either connection_parameters or service_principal, not both (connection_parameters_wo counts as connection_parameters). "+
+				"service_principal signs a Dataverse connection in as an app registration (the oauthSP parameter set); connection_parameters "+
+				"passes the connector's own parameters. Remove one of them.")
 	}
+	validateWriteOnly(ctx, &m, &resp.Diagnostics)
 	if hasSP && !m.Connector.IsUnknown() && !m.Connector.IsNull() {
 		if info, ok := connectorByValue(m.Connector.ValueString()); ok && !info.ServicePrincipal {
 			resp.Diagnostics.AddAttributeError(pathServicePrincipal,
@@ -35,7 +37,7 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 					"service_principal is supported for connector = \"dataverse\".", info.Title, info.API, info.SignInAs))
 		}
 	}
-	if hasParams && !m.ConnectionParameters.IsUnknown() && len(m.ConnectionParameters.Elements()) == 0 {
+	if !m.ConnectionParameters.IsNull() && !m.ConnectionParameters.IsUnknown() && len(m.ConnectionParameters.Elements()) == 0 {
 		resp.Diagnostics.AddAttributeError(pathParameters, "Empty connection_parameters",
 			"connection_parameters is an empty map: remove the attribute, or give the connector's parameters.")
 	}

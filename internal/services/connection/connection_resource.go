@@ -35,10 +35,13 @@ type connectionResource struct{ client *conns.Client }
 
 // Attribute paths used in diagnostics.
 var (
-	pathEnvironmentID    = path.Root("environment_id")
-	pathServicePrincipal = path.Root("service_principal")
-	pathParameters       = path.Root("connection_parameters")
-	pathReferences       = path.Root("connection_reference_logical_names")
+	pathEnvironmentID       = path.Root("environment_id")
+	pathServicePrincipal    = path.Root("service_principal")
+	pathParameters          = path.Root("connection_parameters")
+	pathParametersWO        = path.Root("connection_parameters_wo")
+	pathParametersWOVersion = path.Root("connection_parameters_wo_version")
+	pathSecretWO            = pathServicePrincipal.AtName("client_secret_wo")
+	pathReferences          = path.Root("connection_reference_logical_names")
 )
 
 func (r *connectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -59,7 +62,10 @@ const resourceDescription = "A Power Platform connection for one of the connecto
 	"and is `Connected` at once.\n\n" +
 	"**Secrets.** The API never returns secret parameter values (`service_principal.client_secret`, and secret keys of " +
 	"`connection_parameters`). They are kept in state from your configuration (marked sensitive) and are not read back, so a secret " +
-	"changed outside Terraform is not detected; after `terraform import` the first apply re-sends them (an in-place update).\n\n" +
+	"changed outside Terraform is not detected; after `terraform import` the first apply re-sends them (an in-place update). " +
+	"With OpenTofu 1.11+ or Terraform 1.11+, the write-only variants `service_principal.client_secret_wo` and " +
+	"`connection_parameters_wo` keep secrets out of state and plan altogether: they are sent on create and again whenever their " +
+	"`*_wo_version` changes (rotate a secret by changing both). Either way a refused secret shows as `status = \"Error\"` on the next refresh.\n\n" +
 	"**Connection references.** `connection_reference_logical_names` binds Dataverse connection references (sets their `connectionid` to this " +
 	"connection's name). They are checked before anything is written: each must exist and be for this connector. A reference bound to another " +
 	"connection or unbound in the portal shows as drift. Destroy unbinds only the references that still point at this connection. " +
@@ -114,15 +120,28 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Sensitive:   true,
 				ElementType: types.StringType,
 				MarkdownDescription: "The connector's connection parameters (`properties.connectionParameters`), as strings. Conflicts with " +
-					"`service_principal`. Secret values are never returned by the API: they are kept from your configuration. Updated in place.",
-				Validators: []validator.Map{
-					mapvalidator.KeysAre(validate.String("must not be empty", func(k string) string {
-						if strings.TrimSpace(k) == "" {
-							return "connection_parameters has an empty key; use the connector's parameter names."
-						}
-						return ""
-					})),
-				},
+					"`service_principal`. Secret values are never returned by the API: they are kept in state from your configuration " +
+					"(marked sensitive); with OpenTofu 1.11+ or Terraform 1.11+ put them in `connection_parameters_wo` instead, which keeps " +
+					"them out of state and plan. Updated in place.",
+				Validators: []validator.Map{mapvalidator.KeysAre(parameterKeyValidator("connection_parameters"))},
+			},
+			"connection_parameters_wo": schema.MapAttribute{
+				Optional:    true,
+				Sensitive:   true,
+				WriteOnly:   true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Write-only connection parameters (OpenTofu 1.11+ or Terraform 1.11+), for the secret ones: sent to " +
+					"Power Platform together with `connection_parameters` but never stored in state or shown in plan. A parameter goes " +
+					"in one of the two maps, not both; keep the non-secret ones in `connection_parameters`, where changes made outside " +
+					"Terraform show as drift (values here are never compared). Conflicts with `service_principal`. Sent on create and " +
+					"whenever `connection_parameters_wo_version` (or `display_name`, `connection_parameters` or `service_principal`) changes: change " +
+					"`connection_parameters_wo_version` with the values to send them again.",
+				Validators: []validator.Map{mapvalidator.KeysAre(parameterKeyValidator("connection_parameters_wo"))},
+			},
+			"connection_parameters_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Any number, kept in state: changing it (e.g. incrementing it) sends `connection_parameters_wo` again, " +
+					"in place. Only with `connection_parameters_wo`.",
 			},
 			"service_principal": schema.SingleNestedAttribute{
 				Optional: true,
@@ -141,11 +160,28 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 						Validators:          []validator.String{validate.String("must be a GUID", checkGUID("give the app registration's Application (client) ID"))},
 					},
 					"client_secret": schema.StringAttribute{
-						Required:  true,
+						Optional:  true,
 						Sensitive: true,
 						MarkdownDescription: "A client secret of the app registration. Never returned by the API: kept in state from your " +
-							"configuration, and not read back (a secret changed outside Terraform is not detected).",
+							"configuration, and not read back (a secret changed outside Terraform is not detected). Set this or " +
+							"`client_secret_wo`, not both. With OpenTofu 1.11+ or Terraform 1.11+ prefer `client_secret_wo`, which keeps " +
+							"the secret out of state and plan.",
 						Validators: []validator.String{validate.String("must not be empty", checkSecret)},
+					},
+					"client_secret_wo": schema.StringAttribute{
+						Optional:  true,
+						Sensitive: true,
+						WriteOnly: true,
+						MarkdownDescription: "Write-only variant of `client_secret` (OpenTofu 1.11+ or Terraform 1.11+): sent to Power Platform " +
+							"but never stored in state or shown in plan. Set this or `client_secret`, not both. It is sent when the connection is " +
+							"created and whenever `client_secret_wo_version` (or `display_name`, `connection_parameters` or `service_principal`) changes; changing only " +
+							"this value is not seen by Terraform, so change `client_secret_wo_version` with it to rotate the secret.",
+						Validators: []validator.String{validate.String("must not be empty", checkSecretOf("client_secret_wo"))},
+					},
+					"client_secret_wo_version": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Any number, kept in state: changing it (e.g. incrementing it) sends `client_secret_wo` again, " +
+							"in place. Only with `client_secret_wo`.",
 					},
 				},
 			},

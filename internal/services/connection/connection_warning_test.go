@@ -187,10 +187,10 @@ func TestAccConnection_consentWarning(t *testing.T) {
 		t.Errorf("after consent: status %q, message %q, diagnostics %s", got, p.attr(state, "status_message"), diagText(diags))
 	}
 
-	sp := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"tenant_id": tftypes.String, "client_id": tftypes.String, "client_secret": tftypes.String}}
+	sp := p.resType.AttributeTypes["service_principal"].(tftypes.Object) // the other attributes null
 	spState, diags := p.create(map[string]tftypes.Value{
 		"connector": str("dataverse"), "display_name": str("Dataverse (warning test)"),
-		"service_principal": tftypes.NewValue(sp, map[string]tftypes.Value{
+		"service_principal": objectWith(sp, map[string]tftypes.Value{
 			"tenant_id": str(tenantID), "client_id": str(clientID), "client_secret": str(clientSecret)}),
 	})
 	if got := p.attr(spState, "status"); got != "Connected" || len(warnings(diags)) != 0 {

@@ -50,4 +50,25 @@
 //     transport.DefaultConflictRounds times; only then is it an error (the
 //     connection is saved, so the next apply finishes the bindings). Binding a
 //     reference that pointed at another connection gives a warning naming it.
+//  11. Write-only secrets (OpenTofu 1.11+; the AWS/azurerm *_wo +
+//     *_wo_version convention). service_principal.client_secret_wo is the
+//     alternative to client_secret (exactly one of the two);
+//     connection_parameters_wo holds the secret parameters beside
+//     connection_parameters (a key in one map only; the PUT carries both).
+//     They are read from the configuration on create and on every update
+//     that sends the parameters (an argument changed, including a
+//     *_wo_version); the plan and state hold them as null. Drift: as §5
+//     already says, secret values are never returned, so none was detected
+//     before and none is now (a refused secret still shows as
+//     status = "Error"). Non-secret values placed in connection_parameters_wo
+//     would be echoed: private state keeps the names (never the values) of
+//     the keys last sent write-only, and Read leaves their echoes out of
+//     connection_parameters, so they are not compared; keys added in the
+//     portal still show as drift. Import knows no write-only keys.
+//     Older CLIs (Terraform 1.5–1.10) do not know the schema's write_only
+//     flag (an unknown protobuf field, ignored) and see ordinary optional
+//     attributes; they do not announce the write-only client capability, so
+//     the framework refuses a non-null value at validation ("WriteOnly
+//     Attribute Not Allowed"), and it nulls write-only values in every plan
+//     and state it returns, whatever the CLI (TestAcc*_writeOnlyOnOlderCLI).
 package connection

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,6 +27,8 @@ type connectionModel struct {
 	Name                 types.String   `tfsdk:"name"`
 	DisplayName          types.String   `tfsdk:"display_name"`
 	ConnectionParameters types.Map      `tfsdk:"connection_parameters"`
+	ParametersWO         types.Map      `tfsdk:"connection_parameters_wo"` // write-only: set only in the configuration
+	ParametersWOVersion  types.Int64    `tfsdk:"connection_parameters_wo_version"`
 	ServicePrincipal     types.Object   `tfsdk:"service_principal"`
 	Status               types.String   `tfsdk:"status"`
 	StatusMessage        types.String   `tfsdk:"status_message"`
@@ -35,15 +38,19 @@ type connectionModel struct {
 
 // servicePrincipalModel is the service_principal object.
 type servicePrincipalModel struct {
-	TenantID     types.String `tfsdk:"tenant_id"`
-	ClientID     types.String `tfsdk:"client_id"`
-	ClientSecret types.String `tfsdk:"client_secret"`
+	TenantID        types.String `tfsdk:"tenant_id"`
+	ClientID        types.String `tfsdk:"client_id"`
+	ClientSecret    types.String `tfsdk:"client_secret"`
+	ClientSecretWO  types.String `tfsdk:"client_secret_wo"` // write-only: set only in the configuration
+	SecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
 }
 
 var servicePrincipalAttrTypes = map[string]attr.Type{
-	"tenant_id":     types.StringType,
-	"client_id":     types.StringType,
-	"client_secret": types.StringType,
+	"tenant_id":                types.StringType,
+	"client_id":                types.StringType,
+	"client_secret":            types.StringType,
+	"client_secret_wo":         types.StringType,
+	"client_secret_wo_version": types.Int64Type,
 }
 
 // Keys of the oauthSP parameter set (powerplatform.ServicePrincipalParameters).
@@ -84,21 +91,51 @@ func parseConnectionID(id string) (env string, c connectorInfo, name string, err
 
 // expandParameters returns what the PUT body carries: connectionParameters
 // or the oauthSP parameter set (never both; ValidateConfig enforces it).
-func (m *connectionModel) expandParameters(ctx context.Context) (map[string]any, *powerplatform.ConnectionParametersSet, diag.Diagnostics) {
+// Write-only values are null in the plan: they come from config.
+func (m *connectionModel) expandParameters(ctx context.Context, config *connectionModel) (map[string]any, *powerplatform.ConnectionParametersSet, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if sp, ok := m.servicePrincipal(ctx, &diags); ok {
-		return nil, powerplatform.ServicePrincipalParameters(sp.ClientID.ValueString(), sp.ClientSecret.ValueString(), sp.TenantID.ValueString()), diags
+		secret := sp.ClientSecret.ValueString()
+		if sp.ClientSecret.IsNull() {
+			if csp, ok := config.servicePrincipal(ctx, &diags); ok {
+				secret = csp.ClientSecretWO.ValueString()
+			}
+		}
+		return nil, powerplatform.ServicePrincipalParameters(sp.ClientID.ValueString(), secret, sp.TenantID.ValueString()), diags
 	}
-	if m.ConnectionParameters.IsNull() || m.ConnectionParameters.IsUnknown() {
+	params := stringMap(ctx, m.ConnectionParameters, &diags)
+	wo := stringMap(ctx, config.ParametersWO, &diags)
+	if params == nil && wo == nil {
 		return nil, nil, diags
 	}
-	var params map[string]string
-	diags.Append(m.ConnectionParameters.ElementsAs(ctx, &params, false)...)
-	out := make(map[string]any, len(params))
-	for k, v := range params {
-		out[k] = v
+	out := make(map[string]any, len(params)+len(wo))
+	for _, p := range []map[string]string{params, wo} {
+		for k, v := range p {
+			out[k] = v
+		}
 	}
 	return out, nil, diags
+}
+
+// stringMap decodes a map of strings; nil when it is null or unknown.
+func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	var out map[string]string
+	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+// writeOnlyKeys are the keys of connection_parameters_wo in config, sorted
+// (what private state remembers: names, never values).
+func (m *connectionModel) writeOnlyKeys(ctx context.Context, diags *diag.Diagnostics) []string {
+	keys := make([]string, 0, len(m.ParametersWO.Elements()))
+	for k := range stringMap(ctx, m.ParametersWO, diags) {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // servicePrincipal decodes service_principal; ok is false when it is not set.
@@ -114,8 +151,10 @@ func (m *connectionModel) servicePrincipal(ctx context.Context, diags *diag.Diag
 // flatten copies the service's view of the connection into m. Values the
 // API does not return (secrets) are kept from m, i.e. from configuration
 // (facts.go §5); echoed non-secret values replace them, so portal edits show
-// as drift. importing fills the parameters from the echo alone.
-func (m *connectionModel) flatten(ctx context.Context, c *powerplatform.Connection, importing bool) diag.Diagnostics {
+// as drift. importing fills the parameters from the echo alone. Echoed keys
+// in writeOnly (those of connection_parameters_wo, facts.go §11) are left
+// out of state.
+func (m *connectionModel) flatten(ctx context.Context, c *powerplatform.Connection, importing bool, writeOnly []string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.Name = types.StringValue(c.Name)
 	if env := c.Properties.Environment; env != nil && env.Name != "" && !strings.EqualFold(env.Name, m.EnvironmentID.ValueString()) {
@@ -148,6 +187,9 @@ func (m *connectionModel) flatten(ctx context.Context, c *powerplatform.Connecti
 			diags.Append(m.ConnectionParameters.ElementsAs(ctx, &params, false)...)
 		}
 		for k, v := range c.Properties.ConnectionParameters {
+			if slices.Contains(writeOnly, k) {
+				continue
+			}
 			if s, ok := v.(string); ok {
 				params[k] = s
 			} else if v != nil {

@@ -109,7 +109,7 @@ func TestChecks(t *testing.T) {
 
 func spObject(t *testing.T, tenant, client, secret types.String) types.Object {
 	t.Helper()
-	o, d := types.ObjectValueFrom(context.Background(), servicePrincipalAttrTypes, servicePrincipalModel{tenant, client, secret})
+	o, d := types.ObjectValueFrom(context.Background(), servicePrincipalAttrTypes, servicePrincipalModel{TenantID: tenant, ClientID: client, ClientSecret: secret})
 	if d.HasError() {
 		t.Fatal(d)
 	}
@@ -128,7 +128,7 @@ func TestFlattenKeepsSecretsAndReadsEcho(t *testing.T) {
 			Statuses: []powerplatform.ConnectionStatus{{Status: "Connected"}},
 			ConnectionParametersSet: &powerplatform.ConnectionParametersSet{Name: "oauthSP", Values: map[string]powerplatform.ParameterValue{
 				"token:clientId": {Value: "22222222-2222-4222-8222-222222222222"}, "token:TenantId": {Value: "00000000-0000-4000-8000-00000000c0de"}}}}}
-	if d := m.flatten(ctx, conn, false); d.HasError() {
+	if d := m.flatten(ctx, conn, false, nil); d.HasError() {
 		t.Fatal(d)
 	}
 	var sp servicePrincipalModel
@@ -144,7 +144,7 @@ func TestFlattenKeepsSecretsAndReadsEcho(t *testing.T) {
 	// Import: no configuration, so the secret is null and the echo fills the rest.
 	imp := connectionModel{Connector: types.StringValue("dataverse"), EnvironmentID: types.StringValue(testEnv),
 		ServicePrincipal: types.ObjectNull(servicePrincipalAttrTypes), ConnectionParameters: types.MapNull(types.StringType)}
-	if d := imp.flatten(ctx, conn, true); d.HasError() {
+	if d := imp.flatten(ctx, conn, true, nil); d.HasError() {
 		t.Fatal(d)
 	}
 	imp.ServicePrincipal.As(ctx, &sp, objectAsOptions)
@@ -159,7 +159,7 @@ func TestFlattenKeepsSecretsAndReadsEcho(t *testing.T) {
 	conn = &powerplatform.Connection{Name: "p", Properties: powerplatform.ConnectionProperties{DisplayName: "x",
 		ConnectionParameters: map[string]any{"server": "new"},
 		Statuses:             []powerplatform.ConnectionStatus{{Status: "Error", Error: &powerplatform.StatusError{Code: "Unauthenticated", Message: "Sign in."}}}}}
-	if d := p.flatten(ctx, conn, false); d.HasError() {
+	if d := p.flatten(ctx, conn, false, nil); d.HasError() {
 		t.Fatal(d)
 	}
 	var got map[string]string
@@ -177,19 +177,19 @@ func TestExpandParameters(t *testing.T) {
 	ctx := context.Background()
 	m := connectionModel{ConnectionParameters: types.MapNull(types.StringType),
 		ServicePrincipal: spObject(t, types.StringValue("t"), types.StringValue("c"), types.StringValue("s"))}
-	params, set, d := m.expandParameters(ctx)
+	params, set, d := m.expandParameters(ctx, &connectionModel{})
 	if d.HasError() || params != nil || set == nil || set.Name != "oauthSP" || set.Values["token:clientSecret"].Value != "s" ||
 		set.Values["token:TenantId"].Value != "t" || set.Values["token:clientId"].Value != "c" {
 		t.Errorf("service principal → %v %+v %v", params, set, d)
 	}
 	pm, _ := types.MapValueFrom(ctx, types.StringType, map[string]string{"a": "1"})
 	m = connectionModel{ConnectionParameters: pm, ServicePrincipal: types.ObjectNull(servicePrincipalAttrTypes)}
-	params, set, _ = m.expandParameters(ctx)
+	params, set, _ = m.expandParameters(ctx, &connectionModel{})
 	if set != nil || params["a"] != "1" {
 		t.Errorf("parameters → %v %+v", params, set)
 	}
 	m = connectionModel{ConnectionParameters: types.MapNull(types.StringType), ServicePrincipal: types.ObjectNull(servicePrincipalAttrTypes)}
-	if params, set, _ = m.expandParameters(ctx); params != nil || set != nil {
+	if params, set, _ = m.expandParameters(ctx, &connectionModel{}); params != nil || set != nil {
 		t.Errorf("none → %v %+v", params, set)
 	}
 }
@@ -214,10 +214,69 @@ func TestSchemaIsValid(t *testing.T) {
 	if d := resp.Schema.ValidateImplementation(context.Background()); d.HasError() {
 		t.Fatal(d)
 	}
-	for _, p := range []path.Path{pathParameters, pathServicePrincipal.AtName("client_secret")} {
+	for _, p := range []path.Path{pathParameters, pathServicePrincipal.AtName("client_secret"), pathParametersWO, pathSecretWO} {
 		a, d := resp.Schema.AttributeAtPath(context.Background(), p)
 		if d.HasError() || !a.IsSensitive() {
 			t.Errorf("%s must be sensitive (%v)", p, d)
 		}
+	}
+	for _, c := range []struct {
+		p  path.Path
+		wo bool
+	}{{pathParametersWO, true}, {pathSecretWO, true}, {pathParameters, false}, {pathServicePrincipal.AtName("client_secret"), false},
+		{pathParametersWOVersion, false}, {pathServicePrincipal.AtName("client_secret_wo_version"), false}} {
+		if a, d := resp.Schema.AttributeAtPath(context.Background(), c.p); d.HasError() || a.IsWriteOnly() != c.wo {
+			t.Errorf("%s: write-only must be %v (%v)", c.p, c.wo, d)
+		}
+	}
+}
+
+// Write-only values come from config (the plan holds them as null), and a
+// parameter map combines both variants.
+func TestExpandParametersWriteOnly(t *testing.T) {
+	ctx := context.Background()
+	plan := connectionModel{ConnectionParameters: types.MapNull(types.StringType), ParametersWO: types.MapNull(types.StringType),
+		ServicePrincipal: spObject(t, types.StringValue("t"), types.StringValue("c"), types.StringNull())}
+	cfgSP, d := types.ObjectValueFrom(ctx, servicePrincipalAttrTypes, servicePrincipalModel{TenantID: types.StringValue("t"),
+		ClientID: types.StringValue("c"), ClientSecret: types.StringNull(), ClientSecretWO: types.StringValue("from-config"), SecretWOVersion: types.Int64Value(2)})
+	if d.HasError() {
+		t.Fatal(d)
+	}
+	config := connectionModel{ServicePrincipal: cfgSP}
+	_, set, d := plan.expandParameters(ctx, &config)
+	if d.HasError() || set == nil || set.Values["token:clientSecret"].Value != "from-config" {
+		t.Errorf("client_secret_wo → %+v %v", set, d)
+	}
+
+	stored, _ := types.MapValueFrom(ctx, types.StringType, map[string]string{"server": "s"})
+	wo, _ := types.MapValueFrom(ctx, types.StringType, map[string]string{"password": "pw", "apiKey": "k"})
+	plan = connectionModel{ConnectionParameters: stored, ParametersWO: types.MapNull(types.StringType), ServicePrincipal: types.ObjectNull(servicePrincipalAttrTypes)}
+	config = connectionModel{ConnectionParameters: stored, ParametersWO: wo, ServicePrincipal: types.ObjectNull(servicePrincipalAttrTypes)}
+	params, set, d := plan.expandParameters(ctx, &config)
+	if d.HasError() || set != nil || len(params) != 3 || params["server"] != "s" || params["password"] != "pw" || params["apiKey"] != "k" {
+		t.Errorf("connection_parameters + connection_parameters_wo → %v %+v %v", params, set, d)
+	}
+	if keys := config.writeOnlyKeys(ctx, &d); strings.Join(keys, ",") != "apiKey,password" {
+		t.Errorf("write-only keys %v", keys)
+	}
+}
+
+// Echoes of write-only parameters stay out of connection_parameters;
+// other echoed keys (a portal edit) still show as drift.
+func TestFlattenSkipsWriteOnlyEchoes(t *testing.T) {
+	ctx := context.Background()
+	stored, _ := types.MapValueFrom(ctx, types.StringType, map[string]string{"server": "s"})
+	m := connectionModel{Connector: types.StringValue("partner_center_events"), EnvironmentID: types.StringValue(testEnv),
+		ConnectionParameters: stored, ServicePrincipal: types.ObjectNull(servicePrincipalAttrTypes)}
+	conn := &powerplatform.Connection{Name: "p", Properties: powerplatform.ConnectionProperties{DisplayName: "x",
+		ConnectionParameters: map[string]any{"server": "s", "username": "echoed-wo", "region": "added-in-portal"},
+		Statuses:             []powerplatform.ConnectionStatus{{Status: "Connected"}}}}
+	if d := m.flatten(ctx, conn, false, []string{"username"}); d.HasError() {
+		t.Fatal(d)
+	}
+	var got map[string]string
+	m.ConnectionParameters.ElementsAs(ctx, &got, false)
+	if len(got) != 2 || got["server"] != "s" || got["region"] != "added-in-portal" {
+		t.Errorf("parameters %v: the write-only key must be left out, the portal's key kept", got)
 	}
 }

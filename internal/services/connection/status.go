@@ -25,7 +25,8 @@ func warnIfNotConnected(diags *diag.Diagnostics, info connectorInfo, m *connecti
 	if !m.ServicePrincipal.IsNull() {
 		detail = fmt.Sprintf("Power Platform reports status %s for connection %s. It signs in with service_principal: check tenant_id, "+
 			"client_id and client_secret (the secret must be valid and the app needs an application user in the Dataverse environment), "+
-			"correct them in the configuration and run terraform apply again.", why, m.Name.ValueString())
+			"correct them in the configuration and run terraform apply again (with client_secret_wo, also change client_secret_wo_version, "+
+			"or the new secret is not sent).", why, m.Name.ValueString())
 	} else {
 		detail = fmt.Sprintf("Power Platform reports status %s for connection %s. %s connections sign in with OAuth user consent, which "+
 			"Terraform cannot give. Open the connection in Power Automate (make.powerautomate.com → your environment → Data → Connections), "+

@@ -27,7 +27,8 @@ func TestWarnIfNotConnected(t *testing.T) {
 	}
 	// Service principal refused: fix the credentials, not the portal.
 	m.ServicePrincipal = types.ObjectValueMust(servicePrincipalAttrTypes, map[string]attr.Value{
-		"tenant_id": types.StringValue("t"), "client_id": types.StringValue("c"), "client_secret": types.StringValue("s")})
+		"tenant_id": types.StringValue("t"), "client_id": types.StringValue("c"), "client_secret": types.StringValue("s"),
+		"client_secret_wo": types.StringNull(), "client_secret_wo_version": types.Int64Null()})
 	m.StatusMessage = types.StringValue("Unauthorized: refused")
 	diags = nil
 	warnIfNotConnected(&diags, dv, &m)

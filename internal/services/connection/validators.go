@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
@@ -40,11 +41,27 @@ func checkDisplayName(v string) string {
 
 func checkGUID(what string) func(string) string { return validate.CheckGUID(what) }
 
-func checkSecret(v string) string {
-	if strings.TrimSpace(v) != "" {
-		return ""
+func checkSecret(v string) string { return checkSecretOf("client_secret")(v) }
+
+// checkSecretOf is the check of a client secret attribute (client_secret or
+// client_secret_wo).
+func checkSecretOf(attribute string) func(string) string {
+	return func(v string) string {
+		if strings.TrimSpace(v) != "" {
+			return ""
+		}
+		return attribute + " must not be empty; give a client secret of the app registration (Microsoft Entra admin center → App registrations → Certificates & secrets)."
 	}
-	return "client_secret must not be empty; give a client secret of the app registration (Microsoft Entra admin center → App registrations → Certificates & secrets)."
+}
+
+// parameterKeyValidator refuses empty keys of a connection parameter map.
+func parameterKeyValidator(attribute string) validator.String {
+	return validate.String("must not be empty", func(k string) string {
+		if strings.TrimSpace(k) == "" {
+			return attribute + " has an empty key; use the connector's parameter names."
+		}
+		return ""
+	})
 }
 
 func checkReferenceName(v string) string {

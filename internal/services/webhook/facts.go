@@ -57,6 +57,24 @@ import "time"
 //     redacted. A failed validation saves the state (create: tainted, so the
 //     next apply replaces and validates again; update: validation_status
 //     "failed", which the next plan turns into an update).
+//
+//  7. url_wo (write-only, OpenTofu 1.11+; the AWS/azurerm *_wo +
+//     *_wo_version convention) is the alternative to url: exactly one of
+//     the two. It is read from the configuration on create and on every
+//     update (any argument changed, including url_wo_version); plan and
+//     state hold it as null. Private state marks a registration last written
+//     from url_wo; Read then keeps the registered URL out of state and stores
+//     its SHA-256 and host instead (privateRemoteURL; the write stores the
+//     same for the URL it wrote, so a plan without refresh agrees). What is
+//     detected, as with url: another tool taking the registration (its hash
+//     differs from the owned hash of §2, and from url_wo's): since no
+//     argument differs from state, ModifyPlan marks subscriber_id unknown so
+//     the plan shows an update, with §3's warnings, and the apply refuses or
+//     takes it back per overwrite. Events drift as before. Not detected: a
+//     url_wo changed in the configuration without url_wo_version (Terraform
+//     cannot see write-only values between applies). After an import the
+//     URL is read into url (the configuration is unknown to Read) until the
+//     next apply with url_wo removes it.
 
 const (
 	defaultCreateTimeout = 10 * time.Minute // includes the validation wait (one 60 s throttle window and more)

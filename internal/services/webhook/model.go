@@ -23,6 +23,8 @@ import (
 type registrationModel struct {
 	ID                           types.String   `tfsdk:"id"`
 	URL                          types.String   `tfsdk:"url"`
+	URLWO                        types.String   `tfsdk:"url_wo"` // write-only: set only in the configuration
+	URLWOVersion                 types.Int64    `tfsdk:"url_wo_version"`
 	Events                       types.Set      `tfsdk:"events"`
 	SignatureInMSSignatureHeader types.Bool     `tfsdk:"signature_in_ms_signature_header"`
 	Overwrite                    types.Bool     `tfsdk:"overwrite"`

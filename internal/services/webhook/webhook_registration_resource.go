@@ -66,12 +66,28 @@ func (r *registrationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"url": schema.StringAttribute{
-				Required:  true,
+				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "The https:// URL Partner Center posts events to: normally the HTTP POST URL of the trigger *When a HTTP request is received* " +
-					"of the connector's *Partner Center to Dynamics 365* flow. Sensitive, because Power Automate trigger URLs carry a `sig` secret. " +
-					"Only https:// URLs are accepted.",
+					"of the connector's *Partner Center to Dynamics 365* flow. Sensitive, because Power Automate trigger URLs carry a `sig` secret; " +
+					"it is kept in state (marked sensitive). Only https:// URLs are accepted. Set this or `url_wo`, not both: with OpenTofu 1.11+ or " +
+					"Terraform 1.11+ prefer `url_wo`, which keeps the URL and its `sig` out of state and plan.",
 				Validators: []validator.String{validate.SecretHTTPSURL()},
+			},
+			"url_wo": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: "Write-only variant of `url` (OpenTofu 1.11+ or Terraform 1.11+): sent to Partner Center but never stored in state or " +
+					"shown in plan. Set this or `url`, not both. It is sent when the registration is created and whenever `url_wo_version` (or " +
+					"another argument) changes; changing only this value is not seen by Terraform, so change `url_wo_version` with it (e.g. after " +
+					"the trigger URL's `sig` was regenerated). A registration taken by another tool is still detected (by a hash kept in private " +
+					"state) and planned as an update of `subscriber_id`, with the same warning as with `url`. Only https:// URLs are accepted.",
+				Validators: []validator.String{validate.SecretHTTPSURL()},
+			},
+			"url_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Any number, kept in state: changing it (e.g. incrementing it) sends `url_wo` again, in place. Only with `url_wo`.",
 			},
 			"events": schema.SetAttribute{
 				ElementType: types.StringType,
@@ -188,11 +204,15 @@ func (r *registrationResource) api(ctx context.Context) (registrationAPI, error)
 	return r.client.Webhooks(ctx)
 }
 
-// ValidateConfig: validate needs test-created in events.
+// ValidateConfig: one of url and url_wo; validate needs test-created in events.
 func (r *registrationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg registrationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || cfg.Validate.IsUnknown() || !cfg.Validate.ValueBool() || cfg.Events.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateURLVariants(&cfg, &resp.Diagnostics)
+	if cfg.Validate.IsUnknown() || !cfg.Validate.ValueBool() || cfg.Events.IsUnknown() {
 		return
 	}
 	for _, e := range cfg.Events.Elements() {
@@ -303,11 +323,11 @@ func notValidated() (status, result types.String) {
 }
 
 // runValidation sends the test event when validate is set and records the outcome.
-func (r *registrationResource) runValidation(ctx context.Context, api registrationAPI, m *registrationModel, diags *diag.Diagnostics, action string) {
+func (r *registrationResource) runValidation(ctx context.Context, api registrationAPI, m *registrationModel, webhookURL string, diags *diag.Diagnostics, action string) {
 	if !m.Validate.ValueBool() {
 		return
 	}
-	out, err := validationRun{api: api, webhookURL: m.URL.ValueString()}.run(ctx)
+	out, err := validationRun{api: api, webhookURL: webhookURL}.run(ctx)
 	m.ValidationStatus, m.ValidationResult = strOrNull(out.Status), strOrNull(out.Result)
 	if out.Status == "" {
 		m.ValidationStatus = types.StringValue("not sent")
@@ -319,7 +339,7 @@ func (r *registrationResource) runValidation(ctx context.Context, api registrati
 		return
 	}
 	summary := fmt.Sprintf("Error validating %s", r.object())
-	detail := redact(err.Error(), m.URL.ValueString())
+	detail := redact(err.Error(), webhookURL)
 	if errors.Is(err, errValidationFailed) {
 		summary = fmt.Sprintf("Webhook validation failed for %s", r.object())
 		detail += ". The registration was " + action + ", but the receiver did not accept Partner Center's test event: check that the flow is on, " +
@@ -368,6 +388,7 @@ func (r *registrationResource) write(ctx context.Context, api registrationAPI, p
 	}
 	afterWrite(plan, r.tenant(), out)
 	setOwned(ctx, private, want.WebhookURL, diags)
+	setURLWriteOnly(ctx, private, plan.URL.IsNull(), want.WebhookURL, diags)
 	diags.Append(state.Set(ctx, plan)...)
 	if diags.HasError() || !plan.Validate.ValueBool() {
 		return
@@ -375,13 +396,14 @@ func (r *registrationResource) write(ctx context.Context, api registrationAPI, p
 	// The registration exists now: a failed validation leaves it in state
 	// (after a create, tainted, so the next apply replaces it and validates
 	// again).
-	r.runValidation(ctx, api, plan, diags, done)
+	r.runValidation(ctx, api, plan, want.WebhookURL, diags, done)
 	diags.Append(state.Set(ctx, plan)...)
 }
 
 func (r *registrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan registrationModel
+	var plan, config registrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -396,6 +418,7 @@ func (r *registrationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	want := expand(ctx, plan, &resp.Diagnostics)
+	want.WebhookURL, _ = wantURL(plan, config)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -428,7 +451,11 @@ func (r *registrationResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if state.URL.ValueString() != cur.WebhookURL {
+	if urlWriteOnly(ctx, req.Private, &resp.Diagnostics) {
+		// Written from url_wo: the URL stays out of state; ModifyPlan
+		// compares its hash with the one we wrote (facts.go §7).
+		setRemoteURL(ctx, resp.Private, cur.WebhookURL, &resp.Diagnostics)
+	} else if state.URL.ValueString() != cur.WebhookURL {
 		state.URL = types.StringValue(cur.WebhookURL)
 	}
 	stateEvents := eventNames(ctx, state.Events, &resp.Diagnostics)
@@ -449,9 +476,10 @@ func (r *registrationResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *registrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state registrationModel
+	var plan, state, config registrationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -466,6 +494,7 @@ func (r *registrationResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	want := expand(ctx, plan, &resp.Diagnostics)
+	want.WebhookURL, _ = wantURL(plan, config)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -555,20 +584,35 @@ func (r *registrationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !framework.ClaimOrError(r.scope(), framework.PhasePlan, r.claimKey(), req.Config.Raw.String(), &resp.Diagnostics, pathURL, r.object(), twoRegistrationsFix) {
 		return
 	}
-	if r.client == nil || plan.URL.IsUnknown() || plan.Overwrite.IsUnknown() {
+	var config registrationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	want, known := wantURL(plan, config)
+	if r.client == nil || !known || plan.Overwrite.IsUnknown() || resp.Diagnostics.HasError() {
 		return
 	}
 	overwrite := plan.Overwrite.ValueBool()
 	if state == nil {
-		r.checkCreateConflict(ctx, plan.URL.ValueString(), overwrite, resp)
+		r.checkCreateConflict(ctx, want, overwrite, resp)
 		return
+	}
+	// What is registered: the refreshed state's url, or, when written from
+	// url_wo, what Read kept of it in private state (facts.go §7).
+	remoteHash, host := urlHash(state.URL.ValueString()), hostOf(state.URL.ValueString())
+	if state.URL.IsNull() {
+		remote := getRemoteURL(ctx, req.Private, &resp.Diagnostics)
+		remoteHash, host = remote.SHA256, remote.Host
 	}
 	owned := ownedHash(ctx, req.Private, &resp.Diagnostics)
-	if state.URL.ValueString() == plan.URL.ValueString() || owned == "" || urlHash(state.URL.ValueString()) == owned {
+	if remoteHash == "" || remoteHash == urlHash(want) || owned == "" || remoteHash == owned {
 		return
 	}
-	// The refreshed state holds a URL this resource did not write.
-	host := hostOf(state.URL.ValueString())
+	// The registration holds a URL this resource did not write.
+	if state.URL.IsNull() && plan.URL.IsNull() {
+		// With url_wo no argument differs from state: plan the update that
+		// takes the registration back (or fails without overwrite) through
+		// subscriber_id, which every write sets.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, pathSubscriberID, types.StringUnknown())...)
+	}
 	if overwrite {
 		resp.Diagnostics.AddWarning("Webhook registration taken by another tool",
 			"Partner Center's webhook registration of tenant "+r.tenant()+" now points at another URL, on host "+host+
