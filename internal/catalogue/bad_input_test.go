@@ -341,6 +341,12 @@ var dataSourceRows = []badInput{
 	{name: "environment variable that does not exist", attribute: "schema_name",
 		config: `data "cosell_environment_variable" "bad" { schema_name = "msft_dealvaluefeild" }`,
 		want:   []string{"Environment variable definition msft_dealvaluefeild not found", "Closest existing schema names: msft_dealvaluefield", "Fix schema_name"}},
+	{name: "data source read timeout of zero", attribute: "timeouts.read",
+		config: `data "cosell_environment_variable" "bad" {
+  schema_name = "msft_dealvaluefield"
+  timeouts    = { read = "0s" }
+}`,
+		want: []string{"Invalid timeouts.read", `"0s" is not a usable timeout: it must be greater than zero`, "Remove the attribute to use the default"}},
 	{name: "sync preview with an unknown conflict policy", attribute: "conflict_policy",
 		config: `data "cosell_sync_preview" "bad" { conflict_policy = "crm_wins" }`,
 		want:   []string{"Invalid conflict_policy", `"crm_wins" is not a conflict policy; use one of partner_center_wins, dynamics_wins, newest_wins`}},
