@@ -87,7 +87,7 @@ var providerRows = []badInput{
 		want:   []string{"Invalid provider setting environment_id", `"production" is not a Power Platform environment id; give the environment's GUID`}},
 	{name: "client secret and client certificate both set", attribute: "client_secret",
 		config: "provider \"cosell\" {\n  client_secret           = \"s\"\n  client_certificate_path = \"/nonexistent/app.pfx\"\n}\n" + readFlows,
-		want:   []string{`Attribute "client_certificate_path" cannot be specified when "client_secret" is specified`}},
+		want:   []string{"Conflicting application credential", "client_secret and client_certificate_path are both set in the provider block", "Keep one of them and remove the other"}},
 	{name: "username without password", attribute: "password",
 		config: "provider \"cosell\" {\n  username = \"admin@contoso.onmicrosoft.com\"\n}\n" + readFlows,
 		want:   []string{`Attribute "password" must be specified when "username" is specified`}},
