@@ -7,10 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/acctest"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator"
@@ -39,7 +37,6 @@ type badInput struct {
 	config    string            // HCL
 	env       map[string]string // environment the provider reads (provider rows)
 	want      []string          // fragments of the diagnostic, in order (the attribute, what is wrong, the fix)
-	minCLI    *version.Version  // rows that need a newer Terraform than 1.5
 }
 
 // readFlows makes the provider configure itself and read (never write).
@@ -210,7 +207,7 @@ resource "cosell_environment_variable" "b" {
   schema_name = "MSFT_DisplayCheckmarkInName"
   value       = "no"
 }`,
-		want: []string{"Two resources manage environment variable msft_displaycheckmarkinname", "Keep one cosell_environment_variable per schema name and remove the other"}},
+		want: []string{"Two resources manage environment variable", "compared without letter case", "Keep one cosell_environment_variable per schema name and remove the other"}},
 
 	// cosell_crm_field
 	{name: "column schema name without a publisher prefix", attribute: "schema_name",
@@ -263,6 +260,14 @@ resource "cosell_crm_field" "b" {
   type         = "string"
 }`,
 		want: []string{"Two resources manage the CRM field opportunity/contoso_referralid", "Keep one cosell_crm_field for this column and remove the other"}},
+
+	{name: "lookup column without its target table", attribute: "target_table",
+		config: `resource "cosell_crm_field" "bad" {
+  display_name = "Partner account"
+  schema_name  = "contoso_PartnerAccount"
+  type         = "lookup"
+}`,
+		want: []string{"target_table", `type = "lookup" needs target_table`, `target_table = "account"`}},
 
 	// cosell_crm_table
 	{name: "table schema name without a publisher prefix", attribute: "schema_name",
@@ -332,6 +337,9 @@ var dataSourceRows = []badInput{
 	{name: "referral id is not a GUID", attribute: "id",
 		config: `data "cosell_referral" "bad" { id = "REF-1234" }`,
 		want:   []string{"Invalid id", `"REF-1234" is not a GUID; give the referral's id`}},
+	{name: "referrals max_results of zero", attribute: "max_results",
+		config: `data "cosell_referrals" "bad" { max_results = 0 }`,
+		want:   []string{"Attribute max_results value must be at least 1, got: 0"}},
 	{name: "referrals status that does not exist", attribute: "status",
 		config: `data "cosell_referrals" "bad" { status = "Open" }`,
 		want:   []string{`Attribute status value must be one of: ["New" "Active" "Closed"], got: "Open"`}},
@@ -398,14 +406,9 @@ func TestAccCatalogue_planTime(t *testing.T) {
 				for k, v := range row.env {
 					t.Setenv(k, v)
 				}
-				var checks []tfversion.TerraformVersionCheck
-				if row.minCLI != nil {
-					checks = append(checks, tfversion.SkipBelow(row.minCLI))
-				}
 				before := writes(emu)
 				resource.Test(t, resource.TestCase{
 					ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-					TerraformVersionChecks:   checks,
 					Steps: []resource.TestStep{{
 						Config:      row.config,
 						PlanOnly:    true,
