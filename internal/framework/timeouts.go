@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -20,6 +22,22 @@ func Timeouts(ctx context.Context, opts timeouts.Opts) schema.Attribute {
 	}
 	for name, nested := range a.Attributes {
 		if s, ok := nested.(schema.StringAttribute); ok {
+			s.Validators = append(s.Validators, positiveDuration{})
+			a.Attributes[name] = s
+		}
+	}
+	return a
+}
+
+// DataSourceTimeouts is the data-source twin of Timeouts (a read timeout,
+// checked at plan time the same way).
+func DataSourceTimeouts(ctx context.Context) dsschema.Attribute {
+	a, ok := dstimeouts.Attributes(ctx).(dsschema.SingleNestedAttribute)
+	if !ok {
+		return dstimeouts.Attributes(ctx)
+	}
+	for name, nested := range a.Attributes {
+		if s, ok := nested.(dsschema.StringAttribute); ok {
 			s.Validators = append(s.Validators, positiveDuration{})
 			a.Attributes[name] = s
 		}

@@ -29,12 +29,12 @@ func providerSchema() schema.Schema {
 			attrClientSecret: schema.StringAttribute{
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "Client secret of the app registration. " + envDoc(attrClientSecret),
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(attrClientCertificate), path.MatchRoot(attrClientCertificatePath))},
+				Validators:          []validator.String{oneOfCredential{"application credential", []string{attrClientCertificate, attrClientCertificatePath}}},
 			},
 			attrClientCertificate: schema.StringAttribute{
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "Client certificate with its private key: PEM text, or base64-encoded PKCS#12. " + envDoc(attrClientCertificate),
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(attrClientCertificatePath))},
+				Validators:          []validator.String{oneOfCredential{"client certificate", []string{attrClientCertificatePath}}},
 			},
 			attrClientCertificatePath: schema.StringAttribute{
 				Optional:            true,
@@ -47,7 +47,7 @@ func providerSchema() schema.Schema {
 			attrOIDCToken: schema.StringAttribute{
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "Federated (workload identity) token from a CI system, exchanged for an app token. " + envDoc(attrOIDCToken),
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot(attrOIDCTokenFilePath))},
+				Validators:          []validator.String{oneOfCredential{"federated token", []string{attrOIDCTokenFilePath}}},
 			},
 			attrOIDCTokenFilePath: schema.StringAttribute{
 				Optional:            true,

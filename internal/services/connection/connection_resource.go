@@ -206,7 +206,7 @@ func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaReques
 					setvalidator.ValueStringsAre(validate.String("a prefixed logical name", checkReferenceName)),
 				},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+			"timeouts": framework.Timeouts(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "How long creating may take, as a duration such as `30s` or `10m`. Default `10m`; it includes waiting for a new environment to become known to the connectivity service.",
 				ReadDescription:   "How long reading may take, e.g. `2m`. Default `5m`.",
 				UpdateDescription: "How long updating may take, e.g. `5m`. Default `10m`.",

@@ -58,7 +58,7 @@ func (d *environmentVariableDataSource) Schema(ctx context.Context, _ datasource
 				"null when neither exists (or for a Secret)."),
 			"definition_id": computed("Id (GUID) of the definition record."),
 			"value_id":      computed("Id (GUID) of the value record; null when there is none."),
-			"timeouts":      timeouts.Attributes(ctx),
+			"timeouts":      framework.DataSourceTimeouts(ctx),
 		},
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/partnercenter"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/validate"
 )
 
 // referralModel is one referral as the data sources expose it: the fields an
@@ -53,7 +55,11 @@ func referralAttributes(idRequired bool) map[string]schema.Attribute {
 	}
 	id := computed("Referral id (a GUID).")
 	if idRequired {
-		id = schema.StringAttribute{Required: true, MarkdownDescription: "Referral id (a GUID)."}
+		// Checked at plan time: a referral number or engagement name would
+		// otherwise only come back as "not found" after a request.
+		id = schema.StringAttribute{Required: true, MarkdownDescription: "Referral id (a GUID).",
+			Validators: []validator.String{validate.String("must be a GUID", validate.CheckGUID(
+				"give the referral's id as Partner Center shows it in the referral's URL (…/referrals/v2/inbox?id=<GUID>)"))}}
 	}
 	return map[string]schema.Attribute{
 		"id":                    id,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -77,7 +76,7 @@ func resourceSchema() schema.Schema {
 			"filters": schema.SingleNestedAttribute{Optional: true, MarkdownDescription: descFilters,
 				Attributes: map[string]schema.Attribute{
 					"statuses": schema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: descStatuses,
-						Validators: []validator.Set{setvalidator.SizeAtLeast(1)}},
+						Validators: []validator.Set{nonEmptyStatuses{}}},
 					"updated_since": schema.StringAttribute{Optional: true, MarkdownDescription: descSince, Validators: []validator.String{validate.RFC3339()}},
 					"include_leads": schema.BoolAttribute{Optional: true, MarkdownDescription: descLeads},
 				}},
@@ -136,7 +135,7 @@ func previewSchema() dschema.Schema {
 			"filters": dschema.SingleNestedAttribute{Optional: true, MarkdownDescription: descFilters,
 				Attributes: map[string]dschema.Attribute{
 					"statuses": dschema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: descStatuses,
-						Validators: []validator.Set{setvalidator.SizeAtLeast(1)}},
+						Validators: []validator.Set{nonEmptyStatuses{}}},
 					"updated_since": dschema.StringAttribute{Optional: true, MarkdownDescription: descSince, Validators: []validator.String{validate.RFC3339()}},
 					"include_leads": dschema.BoolAttribute{Optional: true, MarkdownDescription: descLeads},
 				}},

@@ -153,7 +153,7 @@ func TestAccSync_badInputRejectedAtPlan(t *testing.T) {
 		"direction":       {`direction = "sideways"`, `direction[\s\S]*"sideways" is not a direction; use one of both, to_dynamics, to_partner_center`},
 		"conflict_policy": {`conflict_policy = "crm_wins"`, `conflict_policy[\s\S]*use one of partner_center_wins, dynamics_wins, newest_wins`},
 		"statuses":        {`filters = { statuses = ["Open"] }`, `statuses[\s\S]*"Open" is not a referral status; use any of New, Active, Closed`},
-		"empty statuses":  {`filters = { statuses = [] }`, `statuses[\s\S]*at least 1`},
+		"empty statuses":  {`filters = { statuses = [] }`, `statuses[\s\S]*is empty, so no referral would take part; list any of New, Active, Closed`},
 		"updated_since":   {`filters = { updated_since = "yesterday" }`, `updated_since`},
 		"parallelism":     {`max_parallelism = 100`, `max_parallelism[\s\S]*100 is out of range; use 1 to 32`},
 		"zero parallel":   {`max_parallelism = 0`, `max_parallelism[\s\S]*use 1 to 32`},

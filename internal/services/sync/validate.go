@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	engine "github.com/cosell-labs/terraform-provider-cosell/internal/sync"
@@ -55,4 +56,22 @@ func oeAttr(oe *engine.OptionError, ok bool) string {
 		return ""
 	}
 	return oe.Attribute
+}
+
+// nonEmptyStatuses refuses statuses = []: it would leave every referral out,
+// which is never meant (unset means all).
+type nonEmptyStatuses struct{}
+
+func (nonEmptyStatuses) Description(context.Context) string {
+	return "must list at least one status"
+}
+
+func (v nonEmptyStatuses) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (nonEmptyStatuses) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid statuses",
+		"statuses is empty, so no referral would take part; list any of New, Active, Closed, or remove statuses to sync referrals in every status")
 }
