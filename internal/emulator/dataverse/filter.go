@@ -97,6 +97,12 @@ func (e fCmp) eval(g func(*fProp) any) bool {
 		}
 		return false
 	}
+	if s, isStr := v.(string); isStr && (e.op == "eq" || e.op == "ne") && (e.lit.kind == litString || e.lit.kind == litGUID) {
+		// Equality needs no ordering: EqualFold is Dataverse's
+		// case-insensitive comparison without lowering both strings (long
+		// OR chains of ids are evaluated against every row).
+		return strings.EqualFold(s, e.lit.str) == (e.op == "eq")
+	}
 	c, ok := compareToLit(v, e.lit)
 	if !ok {
 		return e.op == "ne"
