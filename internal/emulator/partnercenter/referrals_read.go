@@ -165,15 +165,17 @@ func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	// Filter first and copy only what matched (a key look-up among 10,000
+	// referrals must not copy them all), then order as sortedReferralsLocked.
 	s.mu.Lock()
-	all := s.sortedReferralsLocked()
-	s.mu.Unlock()
-	matched := all[:0]
-	for _, ref := range all {
+	var matched []Referral
+	for _, ref := range s.referrals {
 		if filter == nil || filter.eval(filterEnv{doc: ref.doc}) {
-			matched = append(matched, ref)
+			matched = append(matched, ref.Clone())
 		}
 	}
+	s.mu.Unlock()
+	sortByCreation(matched)
 	sort.SliceStable(matched, func(i, j int) bool {
 		for _, k := range order {
 			a, b := matched[i].time("/"+k.prop), matched[j].time("/"+k.prop)

@@ -238,14 +238,31 @@ func (s *Service) sortedReferralsLocked() []Referral {
 	for _, r := range s.referrals {
 		out = append(out, r.Clone())
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].CreatedDateTime(), out[j].CreatedDateTime()
-		if !a.Equal(b) {
-			return a.Before(b)
-		}
-		return out[i].ID() < out[j].ID()
-	})
+	sortByCreation(out)
 	return out
+}
+
+// sortByCreation orders referrals by createdDateTime, then id (the list's
+// default order), reading each key once.
+func sortByCreation(rs []Referral) {
+	type keyed struct {
+		at  time.Time
+		id  string
+		ref Referral
+	}
+	ks := make([]keyed, len(rs))
+	for i, r := range rs {
+		ks[i] = keyed{r.CreatedDateTime(), r.ID(), r}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if !ks[i].at.Equal(ks[j].at) {
+			return ks[i].at.Before(ks[j].at)
+		}
+		return ks[i].id < ks[j].id
+	})
+	for i := range ks {
+		rs[i] = ks[i].ref
+	}
 }
 
 func firstNonEmpty(vals ...string) string {
