@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
 	"net/http"
+	"slices"
 	gosync "sync"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
