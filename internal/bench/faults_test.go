@@ -51,6 +51,7 @@ func settled(t *testing.T, n int, seed uint64) (*bench.Rig, *bench.Scenario, ben
 		t.Fatal(err)
 	}
 	o.Watermark = rep.Watermark
+	o.RetryFailed(rep.Failures)
 	return r, sc, ed, o
 }
 
@@ -62,6 +63,7 @@ func converge(t *testing.T, r *bench.Rig, sc *bench.Scenario, o engine.Options, 
 		rep, err := r.Engine.Run(context.Background(), o)
 		if err == nil {
 			o.Watermark = rep.Watermark
+			o.RetryFailed(rep.Failures)
 			if plan, err := r.Engine.Plan(context.Background(), o); err == nil && onlyFailures(plan) {
 				return run
 			}
@@ -119,6 +121,7 @@ func TestSyncFaults(t *testing.T) {
 			ed.PC[id] = e
 		}
 	}()
+	r.Emu.Dataverse().ResetConcurrency()
 	start := time.Now()
 	retriesBefore := r.Retries.Load()
 	rep, err := r.Engine.Run(context.Background(), o) // the run others edit during
@@ -128,6 +131,7 @@ func TestSyncFaults(t *testing.T) {
 		t.Logf("first run under faults: %v", err)
 	} else {
 		o.Watermark = rep.Watermark
+		o.RetryFailed(rep.Failures)
 	}
 	// Later runs pick up what faults left undone and the edits made during
 	// the first; faults stay on.
@@ -143,8 +147,13 @@ func TestSyncFaults(t *testing.T) {
 		}
 	}
 	diffs, checked := sc.Verify(r.Emu, ed)
-	t.Logf("N=%d: %d runs to converge in %v under faults; fault answers seen %d (plus resets), transport retries %d; %d records verified, %d differences",
-		n, runs, time.Since(start).Round(time.Millisecond), injected, r.Retries.Load()-retriesBefore, checked, len(diffs))
+	cc := r.Emu.Dataverse().Concurrency()
+	t.Logf("N=%d: %d runs to converge in %v under faults; fault answers seen %d (plus resets), transport retries %d; %d records verified, %d differences; "+
+		"Dataverse peak concurrency %d (limit %d)",
+		n, runs, time.Since(start).Round(time.Millisecond), injected, r.Retries.Load()-retriesBefore, checked, len(diffs), cc.Peak, cc.Limit)
+	if cc.Peak > cc.Limit || cc.Refused > 0 {
+		t.Errorf("the Dataverse concurrency limit was exceeded: peak %d requests in flight (limit %d), %d refused", cc.Peak, cc.Limit, cc.Refused)
+	}
 	for _, d := range diffs[:min(20, len(diffs))] {
 		t.Error(d)
 	}

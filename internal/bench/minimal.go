@@ -20,7 +20,7 @@ var DefaultPaging = Paging{ReferralPage: 500, RowPage: 5000, BatchOps: 1000}
 type Minimal struct {
 	ReferralReads int // list pages: changed and new referrals, and the counterparts of changed opportunities
 	RowReads      int // opportunity pages + one page per related table touched + the settings
-	ReferralWrite int // one create per new opportunity, one patch per opportunity changed in Dynamics
+	ReferralWrite int // one create per new opportunity, one patch per opportunity changed in Dynamics and per new referral (CRM id)
 	BatchWrites   int // Dataverse $batch requests carrying every row write
 	BatchOps      int // the row writes inside them
 }
@@ -47,7 +47,12 @@ func pages(n, size int) int {
 //     the solution catalogue and solution rows (new records need them), plus
 //     one call for the connector's environment variables;
 //   - writes: Partner Center has no batch, so one call per referral created
-//     (new flagged opportunity) or patched (changed opportunity); Dataverse
+//     (new flagged opportunity) or patched (changed opportunity), plus one
+//     patch per new Partner Center referral: its externalReferenceId must
+//     name the opportunity made for it (cosell-connector.md §3 mapping
+//     table, "externalReferenceId | CRM record id ("CRM ID" in PC) |
+//     CRM→PC"), and a referral that already exists can only get it by a
+//     PATCH; Dataverse
 //     row writes go in $batch requests of BatchOps: one update per pair
 //     changed on either side (the field and the pair's snapshot in one
 //     PATCH), account + contact + opportunity + solution row per new
@@ -58,7 +63,7 @@ func (s *Scenario) MinimalChangeRun(p Paging) Minimal {
 	m := Minimal{
 		ReferralReads: max(1, pages(cpc+npc+ccrm, p.ReferralPage)),
 		RowReads:      max(1, pages(ccrm+ncrm+inv+cpc+npc, p.RowPage)) + 5 + 1,
-		ReferralWrite: ncrm + ccrm,
+		ReferralWrite: ncrm + ccrm + npc,
 		BatchOps:      cpc + ccrm + 4*npc + ncrm + inv,
 	}
 	m.BatchWrites = pages(m.BatchOps, p.BatchOps)

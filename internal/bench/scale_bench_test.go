@@ -59,6 +59,7 @@ func prepared(b *testing.B, n int) (*bench.Rig, *bench.Scenario, engine.Options)
 		b.Fatal(err)
 	}
 	o.Watermark = rep.Watermark
+	o.RetryFailed(rep.Failures)
 	return r, sc, o
 }
 
@@ -88,10 +89,12 @@ func BenchmarkSyncScale(b *testing.B) {
 		}
 		res.Failures = len(rep.Failures)
 		o.Watermark = rep.Watermark
+		o.RetryFailed(rep.Failures)
 		if res.NoOp, err = r.Measure(run(r.Engine.Run)); err != nil {
 			b.Fatal(err)
 		}
 		o.Watermark = rep.Watermark
+		o.RetryFailed(rep.Failures)
 		if res.NoOpPlan, err = r.Measure(run(r.Engine.Plan)); err != nil {
 			b.Fatal(err)
 		}

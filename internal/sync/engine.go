@@ -177,17 +177,13 @@ func (e *Engine) reconcile(ctx context.Context, l *loader, w *world, pairs []*Pa
 		jobs = again
 	}
 	rep := Report{Start: start, DryRun: w.opts.DryRun}
-	failed := map[*Pair]bool{}
 	for _, out := range outs {
 		tally(&rep, out)
-		if len(out.decision.Failures) > 0 || out.err != nil {
-			failed[out.pair] = true
-		}
 	}
 	if w.opts.DryRun {
 		rep.Watermark = w.opts.Watermark
 	} else {
-		rep.Watermark = w.watermark(w.opts.Watermark, failed)
+		rep.Watermark = w.watermark(w.opts.Watermark)
 	}
 	rep.Stats = l.st.snapshot()
 	rep.End = e.now()

@@ -415,3 +415,41 @@ func TestConflict412OnPartnerCenterIsReReadAndResolved(t *testing.T) {
 		t.Fatalf("not in sync after: %+v", rep.Changes)
 	}
 }
+
+// An invalid record does not hold the watermark back: the incremental run
+// moves past it, and the failures carried forward (Options.RetryFailed) are
+// read again by id, so a fix the listing cannot see (the account's country)
+// still reaches the next incremental run.
+func TestFailedRecordsAreRetriedByIDNotByHoldingTheWatermark(t *testing.T) {
+	c := world(t, 2)
+	c.PutRow(sync.TableAccount, "acc-o001", map[string]any{"address1_country": "Germany"})
+	e := engine(c)
+	rep := run(t, e, sync.DefaultOptions())
+	if len(rep.Failures) != 1 || rep.Failures[0].OpportunityID != "o001" {
+		t.Fatalf("failures %+v", rep.Failures)
+	}
+	o := sync.DefaultOptions()
+	o.Watermark = rep.Watermark
+	o.RetryFailed(rep.Failures)
+	for i := range 200 { // time passes beyond the watermark's overlap
+		c.PutRow("scratch", fmt.Sprintf("s%03d", i), map[string]any{"n": i})
+	}
+	c.PutRow(sync.TableOpportunity, "o000", map[string]any{"description": "a later change"})
+	rep = run(t, e, o) // moves the watermark past the failed record, which is retried and fails again
+	if len(rep.Failures) != 1 || rep.Failures[0].OpportunityID != "o001" {
+		t.Fatalf("the carried failure was not retried: %+v", rep.Failures)
+	}
+	o.Watermark = rep.Watermark
+	o.RetryFailed(rep.Failures)
+	c.PutRow(sync.TableAccount, "acc-o001", map[string]any{"address1_country": "DE"}) // the opportunity itself is unchanged
+	without := o
+	without.RetryReferrals, without.RetryOpportunities = nil, nil
+	if plan, err := e.Plan(context.Background(), without); err != nil || len(plan.Changes) != 0 {
+		t.Fatalf("the watermark was held back before the failed record: %v %+v", err, plan.Changes)
+	}
+	rep = run(t, e, o)
+	row, _ := c.Row(sync.TableOpportunity, "o001")
+	if len(rep.Failures) != 0 || !strings.HasSuffix(row.Values["name"].(string), "✔") {
+		t.Fatalf("fixed record not retried: %+v %v", rep.Failures, row.Values["name"])
+	}
+}

@@ -96,7 +96,37 @@ func (l *loader) loadAll(ctx context.Context, s Settings, o Options) (*world, er
 		Where: []Cond{{Column: ColSync, Values: []any{true}}, {Column: ColReferralID, NotNull: true}}}); err != nil {
 		return nil, err
 	}
+	if !since.IsZero() {
+		if err := l.retries(ctx, w, o); err != nil {
+			return nil, err
+		}
+	}
 	return w, l.complete(ctx, w, !since.IsZero() || len(o.Statuses) > 0)
+}
+
+// retries reads the previous run's failed records that the listing did not
+// return (unchanged since, but perhaps fixed through a related row).
+func (l *loader) retries(ctx context.Context, w *world, o Options) error {
+	var refs, opps []string
+	for _, id := range o.RetryReferrals {
+		if id != "" && w.referrals[id] == nil {
+			refs = append(refs, id)
+		}
+	}
+	for _, id := range o.RetryOpportunities {
+		if id != "" && w.opps[id] == nil {
+			opps = append(opps, id)
+		}
+	}
+	if len(refs) > 0 {
+		if err := l.referrals(ctx, w, ReferralQuery{IDs: sortedUnique(refs)}); err != nil {
+			return err
+		}
+	}
+	if len(opps) > 0 {
+		return l.opportunities(ctx, w, RowQuery{IDs: sortedUnique(opps)})
+	}
+	return nil
 }
 
 // loadSeeds loads the named records and everything they pair with: the
@@ -154,46 +184,43 @@ func (l *loader) complete(ctx context.Context, w *world, partial bool) error {
 				return err
 			}
 		}
-		// Related referrals of the same engagements.
+	}
+	// Opportunities of loaded referrals.
+	checked := map[string]bool{}
+	if err := l.counterpartOpportunities(ctx, w, checked); err != nil {
+		return err
+	}
+	if partial {
+		// Related referrals of the same engagements, for the referrals that
+		// no loaded opportunity knows (by its referral id or its snapshot's
+		// related ids): a new referral may be Microsoft's copy of an
+		// engagement already paired. A known referral needs no look-up: a
+		// related referral that appeared since is new, so the listing has it
+		// and it is looked up here. With a status filter the listing may
+		// miss it, so every engagement is looked up.
+		known := knownReferrals(w)
 		var eng []string
 		for _, r := range w.referrals {
-			if r.EngagementID != "" {
+			if r.EngagementID != "" && (len(w.opts.Statuses) > 0 || !known[r.ID]) {
 				eng = append(eng, r.EngagementID)
 			}
 		}
 		if len(eng) > 0 {
+			n := len(w.referrals)
 			if err := l.referrals(ctx, w, ReferralQuery{EngagementIDs: sortedUnique(eng)}); err != nil {
 				return err
 			}
+			if len(w.referrals) > n {
+				if err := l.counterpartOpportunities(ctx, w, checked); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	// Opportunities of loaded referrals: by referral id column, by
-	// externalReferenceId, and by the deterministic id a killed run may
-	// have created.
-	var oppIDs, refIDs, leadIDs []string
-	referencing := map[string]bool{}
-	for _, o := range w.opps {
-		referencing[o.ReferralID] = true
-	}
+	var leadIDs []string
 	for _, r := range w.referrals {
 		if isLead(r) {
 			leadIDs = append(leadIDs, leadIDFor(r.ID))
-		}
-		if referencing[r.ID] {
-			continue
-		}
-		refIDs = append(refIDs, r.ID)
-		if r.ExternalReferenceID != "" && w.opps[r.ExternalReferenceID] == nil {
-			oppIDs = append(oppIDs, r.ExternalReferenceID)
-		}
-		if det := opportunityIDFor(r.ID); w.opps[det] == nil {
-			oppIDs = append(oppIDs, det)
-		}
-	}
-	if len(refIDs) > 0 {
-		q := RowQuery{IDs: sortedUnique(oppIDs), Where: []Cond{{Column: ColReferralID, Values: anys(sortedUnique(refIDs))}}}
-		if err := l.opportunities(ctx, w, q); err != nil {
-			return err
 		}
 	}
 	if len(leadIDs) > 0 {
@@ -207,6 +234,53 @@ func (l *loader) complete(ctx context.Context, w *world, partial bool) error {
 		return nil
 	}
 	return l.lookups(ctx, w)
+}
+
+// counterpartOpportunities loads the opportunities of the loaded referrals
+// that no loaded opportunity references and that were not looked up yet
+// (checked): by referral id column, by externalReferenceId, and by the
+// deterministic id a killed run may have created.
+func (l *loader) counterpartOpportunities(ctx context.Context, w *world, checked map[string]bool) error {
+	var oppIDs, refIDs []string
+	referencing := map[string]bool{}
+	for _, o := range w.opps {
+		referencing[o.ReferralID] = true
+	}
+	for _, r := range w.referrals {
+		if referencing[r.ID] || checked[r.ID] {
+			continue
+		}
+		checked[r.ID] = true
+		refIDs = append(refIDs, r.ID)
+		if r.ExternalReferenceID != "" && w.opps[r.ExternalReferenceID] == nil {
+			oppIDs = append(oppIDs, r.ExternalReferenceID)
+		}
+		if det := opportunityIDFor(r.ID); w.opps[det] == nil {
+			oppIDs = append(oppIDs, det)
+		}
+	}
+	if len(refIDs) == 0 {
+		return nil
+	}
+	q := RowQuery{IDs: sortedUnique(oppIDs), Where: []Cond{{Column: ColReferralID, Values: anys(sortedUnique(refIDs))}}}
+	return l.opportunities(ctx, w, q)
+}
+
+// knownReferrals is the referrals a loaded opportunity names: its own and
+// the related ones its snapshot linked.
+func knownReferrals(w *world) map[string]bool {
+	known := map[string]bool{}
+	for _, o := range w.opps {
+		if o.ReferralID != "" {
+			known[o.ReferralID] = true
+		}
+		if o.Snapshot != nil {
+			for _, id := range o.Snapshot.Related {
+				known[id] = true
+			}
+		}
+	}
+	return known
 }
 
 // lookups loads currencies and the solution catalogue (small tables, whole),
@@ -402,9 +476,11 @@ func choosePrimary(rs []*Referral) *Referral {
 	return best
 }
 
-// watermark is the newest change seen, held back before the oldest record
-// that failed, so an incremental run lists it again.
-func (w *world) watermark(prev time.Time, failed map[*Pair]bool) time.Time {
+// watermark is the newest change seen. It moves past records that failed:
+// the caller carries them to the next run (Options.RetryReferrals,
+// RetryOpportunities), so one invalid record does not make every later run
+// list everything changed since it.
+func (w *world) watermark(prev time.Time) time.Time {
 	wm := prev
 	for _, r := range w.referrals {
 		if r.UpdatedAt.After(wm) {
@@ -414,18 +490,6 @@ func (w *world) watermark(prev time.Time, failed map[*Pair]bool) time.Time {
 	for _, o := range w.opps {
 		if o.ModifiedOn.After(wm) {
 			wm = o.ModifiedOn
-		}
-	}
-	for p := range failed {
-		var t time.Time
-		if p.Referral != nil {
-			t = p.Referral.UpdatedAt
-		}
-		if p.Opportunity != nil && (t.IsZero() || p.Opportunity.ModifiedOn.Before(t)) {
-			t = p.Opportunity.ModifiedOn
-		}
-		if !t.IsZero() && t.Add(-time.Second).Before(wm) {
-			wm = t.Add(-time.Second)
 		}
 	}
 	return wm

@@ -33,6 +33,13 @@ type Options struct {
 	Full bool
 	// Watermark is the previous run's Report.Watermark (zero: full pass).
 	Watermark time.Time
+	// RetryReferrals and RetryOpportunities are the records that failed in
+	// the previous run (its Report.Failures, kept by the caller): an
+	// incremental run reads them again by id, since the watermark moves past
+	// them. A record fixed where the listing cannot see it (a solution row
+	// added, an account's country corrected) is then retried all the same.
+	RetryReferrals     []string
+	RetryOpportunities []string
 	// SnapshotColumn is the opportunity memo column holding the Snapshot.
 	SnapshotColumn string
 }
@@ -172,4 +179,18 @@ func (o Options) since() time.Time {
 		t = o.UpdatedSince
 	}
 	return t
+}
+
+// RetryFailed sets RetryReferrals and RetryOpportunities to the records of
+// failures (the previous run's Report.Failures).
+func (o *Options) RetryFailed(failures []Failure) {
+	o.RetryReferrals, o.RetryOpportunities = nil, nil
+	for _, f := range failures {
+		if f.ReferralID != "" {
+			o.RetryReferrals = append(o.RetryReferrals, f.ReferralID)
+		}
+		if f.OpportunityID != "" {
+			o.RetryOpportunities = append(o.RetryOpportunities, f.OpportunityID)
+		}
+	}
 }

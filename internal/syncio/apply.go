@@ -3,7 +3,9 @@ package syncio
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	gosync "sync"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
@@ -159,7 +161,7 @@ func (d *Dynamics) request(ctx context.Context, w engine.Write) (dataverse.Batch
 	case engine.WriteLose:
 		return dataverse.LoseOpportunityRequest(w.ID, w.Status, w.Subject), nil
 	}
-	s, err := d.shape(ctx, w.Table)
+	s, err := d.shapeWith(ctx, w.Table, slices.Collect(maps.Keys(w.Values))...)
 	if err != nil {
 		return dataverse.BatchRequest{}, err
 	}

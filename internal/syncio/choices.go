@@ -17,10 +17,12 @@ const (
 
 	// rowKeyChunk is the same for Dataverse filters (`or` chains of GUIDs or
 	// strings; Dataverse has `In` only as a function, kept out for clarity).
-	// The chunks of one listing go as GETs in one $batch, whose body has no
-	// URL limit; 100 atoms keep each inner URL within ~20 KB even for
-	// 160-character account names.
-	rowKeyChunk = 100
+	// The chunks of one listing go as GETs inside one $batch, whose body no
+	// front-end URL limit applies to; the limit of an inner request line is
+	// not documented (unconfirmed). 500 atoms keep each inner URL near
+	// 30 KB for GUIDs; fewer, longer filters mean fewer scans of the table
+	// for the same keys.
+	rowKeyChunk = 500
 
 	// rowPageSize is Prefer: odata.maxpagesize for row lists (Dataverse
 	// allows up to 5000, dataverse-api.md §1.3).

@@ -3,6 +3,7 @@ package syncio
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	gosync "sync"
 	"time"
@@ -13,30 +14,51 @@ import (
 
 // Dynamics is the engine's Dynamics port over the Dataverse Web API. It
 // learns each table's shape (entity set, primary key, column types, lookup
-// navigation properties) from metadata once per instance, so the engine can
-// name tables and columns by logical name only.
+// navigation properties) from metadata, so the engine can name tables and
+// columns by logical name only. Shapes are cached per process and
+// Dataverse organisation (shapeCache): a Terraform operation builds a new
+// port for each refresh and apply, and table metadata rarely changes. A
+// cached shape that lacks a column the engine asks for is read again once
+// (the column may have been created since, e.g. by cosell_crm_field in the
+// same apply).
 type Dynamics struct {
 	dv *dataverse.Client
-
-	mu     gosync.Mutex
-	shapes map[string]*dataverse.TableShape
 }
 
 var _ engine.Dynamics = (*Dynamics)(nil)
 
+// shapeCache holds table shapes by organisation URL and table name.
+var shapeCache gosync.Map // string → *dataverse.TableShape
+
 // NewDynamics returns the port over dv.
 func NewDynamics(dv *dataverse.Client) *Dynamics {
-	return &Dynamics{dv: dv, shapes: map[string]*dataverse.TableShape{}}
+	return &Dynamics{dv: dv}
 }
 
-// shape returns the table's shape, read once.
+// shape returns the table's shape, from the cache when it has it.
 func (d *Dynamics) shape(ctx context.Context, table string) (*dataverse.TableShape, error) {
-	d.mu.Lock()
-	s, ok := d.shapes[table]
-	d.mu.Unlock()
-	if ok {
-		return s, nil
+	if s, ok := shapeCache.Load(d.dv.OrgURL() + "\x00" + table); ok {
+		return s.(*dataverse.TableShape), nil
 	}
+	return d.readShape(ctx, table)
+}
+
+// shapeWith returns the table's shape, read again when the cached one lacks
+// one of columns (then a still missing column is the caller's error).
+func (d *Dynamics) shapeWith(ctx context.Context, table string, columns ...string) (*dataverse.TableShape, error) {
+	s, err := d.shape(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range columns {
+		if _, ok := s.Types[c]; !ok {
+			return d.readShape(ctx, table)
+		}
+	}
+	return s, nil
+}
+
+func (d *Dynamics) readShape(ctx context.Context, table string) (*dataverse.TableShape, error) {
 	s, err := d.dv.GetTableShape(ctx, table)
 	if err != nil {
 		if dataverse.IsNotFound(err) {
@@ -44,9 +66,7 @@ func (d *Dynamics) shape(ctx context.Context, table string) (*dataverse.TableSha
 		}
 		return nil, err
 	}
-	d.mu.Lock()
-	d.shapes[table] = s
-	d.mu.Unlock()
+	shapeCache.Store(d.dv.OrgURL()+"\x00"+table, s)
 	return s, nil
 }
 
@@ -106,7 +126,11 @@ func (d *Dynamics) ReadVariables(ctx context.Context, schemaNames []string) (map
 // rowKeyChunk, whose first pages travel together in one $batch of GETs;
 // rows matched by two chunks are passed on once.
 func (d *Dynamics) ListRows(ctx context.Context, q engine.RowQuery, page func([]engine.Row) error) error {
-	s, err := d.shape(ctx, q.Table)
+	cols := slices.Clone(q.Columns)
+	for _, c := range q.Where {
+		cols = append(cols, c.Column)
+	}
+	s, err := d.shapeWith(ctx, q.Table, cols...)
 	if err != nil {
 		return err
 	}

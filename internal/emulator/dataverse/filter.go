@@ -99,6 +99,12 @@ func (e fCmp) eval(g func(*fProp) any) bool {
 		}
 		return false
 	}
+	if s, isStr := v.(string); isStr && (e.op == "eq" || e.op == "ne") && (e.lit.kind == litString || e.lit.kind == litGUID) {
+		// Equality needs no ordering: EqualFold is Dataverse's
+		// case-insensitive comparison without lowering both strings (long
+		// OR chains of ids are evaluated against every row).
+		return strings.EqualFold(s, e.lit.str) == (e.op == "eq")
+	}
 	c, ok := compareToLit(v, e.lit)
 	if !ok {
 		return e.op == "ne"
@@ -261,7 +267,53 @@ func parseFilter(src string, bind propBinder) (fexpr, *apiError) {
 	if p.peek().kind != 0 {
 		return nil, syntaxError("unexpected '"+p.peek().text+"'", src)
 	}
-	return ex, nil
+	return indexOrs(ex), nil
+}
+
+// fIn is an OR chain of "prop eq 'text'" on one property, evaluated with a
+// set: the same answer as the chain, without comparing every row with every
+// literal (clients look records up by key in chains of hundreds).
+type fIn struct {
+	prop *fProp
+	set  map[string]bool // lower-cased literals
+}
+
+func (e fIn) eval(g func(*fProp) any) bool {
+	s, ok := g(e.prop).(string)
+	return ok && e.set[strings.ToLower(s)]
+}
+
+// indexOrs replaces OR chains of string equalities on one property by fIn.
+func indexOrs(e fexpr) fexpr {
+	switch x := e.(type) {
+	case fAnd:
+		return fAnd{indexOrs(x.l), indexOrs(x.r)}
+	case fNot:
+		return fNot{indexOrs(x.e)}
+	case fOr:
+		var leaves []fexpr
+		var walk func(fexpr)
+		walk = func(e fexpr) {
+			if o, ok := e.(fOr); ok {
+				walk(o.l)
+				walk(o.r)
+				return
+			}
+			leaves = append(leaves, e)
+		}
+		walk(x)
+		in := fIn{set: map[string]bool{}}
+		for _, l := range leaves {
+			c, ok := l.(fCmp)
+			if !ok || c.op != "eq" || (c.lit.kind != litString && c.lit.kind != litGUID) || (in.prop != nil && in.prop.path != c.prop.path) {
+				return fOr{indexOrs(x.l), indexOrs(x.r)}
+			}
+			in.prop = c.prop
+			in.set[strings.ToLower(c.lit.str)] = true
+		}
+		return in
+	}
+	return e
 }
 
 func (p *filterParser) peek() token { return p.toks[p.pos] }

@@ -235,6 +235,13 @@ func (s *Service) Relationship(schemaName string) (map[string]any, bool) {
 // windows (zero fields take the defaults).
 func (s *Service) SetLimits(l Limits) { s.lim.set(l) }
 
+// Concurrency reports the concurrency limit's peak and refusals since the
+// limits were set or ResetConcurrency was called.
+func (s *Service) Concurrency() ConcurrencyStats { return s.lim.concurrency() }
+
+// ResetConcurrency starts the concurrency figures afresh.
+func (s *Service) ResetConcurrency() { s.lim.resetConcurrency() }
+
 // PublishCount is how many PublishXml and PublishAllXml calls succeeded.
 func (s *Service) PublishCount() int {
 	s.mu.RLock()

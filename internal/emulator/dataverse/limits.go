@@ -55,6 +55,30 @@ type limiter struct {
 	lim     Limits
 	now     func() time.Time
 	callers map[string]*callerState
+	// peak is the most requests one caller had in flight at once, counting
+	// the arriving one (so a refused request over the limit shows as
+	// Concurrent+1); refusedConcurrent counts the concurrency refusals.
+	peak, refusedConcurrent int
+}
+
+// ConcurrencyStats is what the concurrency limit saw since the limits were
+// last set or reset.
+type ConcurrencyStats struct {
+	Limit   int // Limits.Concurrent in force
+	Peak    int // most requests of one caller in flight at once, the arriving one included
+	Refused int // requests refused for exceeding Limit
+}
+
+func (l *limiter) concurrency() ConcurrencyStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return ConcurrencyStats{Limit: l.lim.Concurrent, Peak: l.peak, Refused: l.refusedConcurrent}
+}
+
+func (l *limiter) resetConcurrency() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.peak, l.refusedConcurrent = 0, 0
 }
 
 func newLimiter(l Limits, now func() time.Time) *limiter {
@@ -66,6 +90,7 @@ func (l *limiter) set(lim Limits) {
 	defer l.mu.Unlock()
 	l.lim = lim.withDefaults()
 	l.callers = map[string]*callerState{}
+	l.peak, l.refusedConcurrent = 0, 0
 }
 
 // refusal is a 429 answer.
@@ -98,6 +123,7 @@ func (l *limiter) admit(caller string) (*refusal, int, float64) {
 	for _, e := range cs.execs {
 		spent += e.ms
 	}
+	l.peak = max(l.peak, cs.inflight+1)
 	retryAt := func(t time.Time) int {
 		return max(1, int(math.Ceil(t.Add(window).Sub(now).Seconds())))
 	}
@@ -111,6 +137,7 @@ func (l *limiter) admit(caller string) (*refusal, int, float64) {
 			message: "Combined execution time of incoming requests exceeded limit of " + groupThousands(float64(l.lim.ExecutionTimeMS), 0) +
 				" milliseconds over time window of " + strconv.Itoa(l.lim.WindowSeconds) + " seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later."}, 0, 0
 	case cs.inflight >= l.lim.Concurrent:
+		l.refusedConcurrent++
 		return &refusal{code: codeConcurrencyLimit, retryAfter: 1,
 			message: "Number of concurrent requests exceeded the limit of " + strconv.Itoa(l.lim.Concurrent) + "."}, 0, 0
 	}

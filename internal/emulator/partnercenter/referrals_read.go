@@ -180,7 +180,7 @@ func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, ref)
 		}
 	}
-	sortReferrals(matched)
+	sortByCreation(matched)
 	sort.SliceStable(matched, func(i, j int) bool {
 		for _, k := range order {
 			a, b := matched[i].time("/"+k.prop), matched[j].time("/"+k.prop)

@@ -238,19 +238,31 @@ func (s *Service) sortedReferralsLocked() []Referral {
 	for _, r := range s.referrals {
 		out = append(out, r.Clone())
 	}
-	sortReferrals(out)
+	sortByCreation(out)
 	return out
 }
 
-// sortReferrals orders by createdDateTime, then id.
-func sortReferrals(rs []Referral) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i].CreatedDateTime(), rs[j].CreatedDateTime()
-		if !a.Equal(b) {
-			return a.Before(b)
+// sortByCreation orders referrals by createdDateTime, then id (the list's
+// default order), reading each key once.
+func sortByCreation(rs []Referral) {
+	type keyed struct {
+		at  time.Time
+		id  string
+		ref Referral
+	}
+	ks := make([]keyed, len(rs))
+	for i, r := range rs {
+		ks[i] = keyed{r.CreatedDateTime(), r.ID(), r}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if !ks[i].at.Equal(ks[j].at) {
+			return ks[i].at.Before(ks[j].at)
 		}
-		return rs[i].ID() < rs[j].ID()
+		return ks[i].id < ks[j].id
 	})
+	for i := range ks {
+		rs[i] = ks[i].ref
+	}
 }
 
 func firstNonEmpty(vals ...string) string {

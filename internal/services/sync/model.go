@@ -135,6 +135,30 @@ func inSync(r engine.Report) bool {
 	return true
 }
 
+// failuresFrom reads the failures attribute back (the records the next run
+// retries by id, since the watermark moves past them). Unknown or null: none.
+func failuresFrom(l types.List) []engine.Failure {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []engine.Failure
+	for _, e := range l.Elements() {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		a := obj.Attributes()
+		str := func(k string) string {
+			if v, ok := a[k].(types.String); ok {
+				return v.ValueString()
+			}
+			return ""
+		}
+		out = append(out, engine.Failure{ReferralID: str("referral_id"), OpportunityID: str("opportunity_id"), Reason: str("reason")})
+	}
+	return out
+}
+
 func failuresValue(r engine.Report) types.List {
 	elems := make([]attr.Value, 0, len(r.Failures))
 	for _, f := range r.Failures {

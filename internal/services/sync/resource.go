@@ -129,7 +129,7 @@ func (r *syncResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.run(ctx, &plan, "", &resp.Diagnostics)
+	r.run(ctx, &plan, "", nil, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -147,7 +147,7 @@ func (r *syncResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if !plan.Filters.Equal(state.Filters) || !plan.SnapshotColumn.Equal(state.SnapshotColumn) {
 		watermark = "" // other records are in scope now: list everything once
 	}
-	r.run(ctx, &plan, watermark, &resp.Diagnostics)
+	r.run(ctx, &plan, watermark, failuresFrom(state.Failures), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -155,9 +155,10 @@ func (r *syncResource) Update(ctx context.Context, req resource.UpdateRequest, r
 }
 
 // run performs the sync (or, with dry_run, only decides) and records the
-// outcome in m.
-func (r *syncResource) run(ctx context.Context, m *resourceModel, watermark string, diags *diag.Diagnostics) {
+// outcome in m. retry is the previous run's failures, read again by id.
+func (r *syncResource) run(ctx context.Context, m *resourceModel, watermark string, retry []engine.Failure, diags *diag.Diagnostics) {
 	o, ds := m.settings().options(ctx, m.DryRun.ValueBool(), m.MaxParallelism.ValueInt64(), watermark)
+	o.RetryFailed(retry)
 	diags.Append(ds...)
 	if diags.HasError() {
 		return
@@ -230,6 +231,7 @@ func (r *syncResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	o, diags := m.settings().options(ctx, true, m.MaxParallelism.ValueInt64(), m.Watermark.ValueString())
+	o.RetryFailed(failuresFrom(m.Failures))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
