@@ -97,6 +97,7 @@ type Engine struct {
 
 	mu        gosync.Mutex
 	watermark time.Time
+	failed    []sync.Failure // the last sweep's failed records, re-read by id next time
 }
 
 // NewEngine wraps e with the options every reconcile and sweep uses.
@@ -119,6 +120,9 @@ func (a *Engine) Sweep(ctx context.Context) (Result, error) {
 	a.mu.Lock()
 	o := a.o
 	o.Watermark = a.watermark
+	// The watermark moves past failed records; the next sweep re-reads
+	// them by id (as cosell_sync does with the failures in its state).
+	o.RetryFailed(a.failed)
 	a.mu.Unlock()
 	rep, err := a.e.Run(ctx, o)
 	if err != nil {
@@ -128,6 +132,7 @@ func (a *Engine) Sweep(ctx context.Context) (Result, error) {
 	if rep.Watermark.After(a.watermark) {
 		a.watermark = rep.Watermark
 	}
+	a.failed = rep.Failures
 	a.mu.Unlock()
 	return result(rep), nil
 }
