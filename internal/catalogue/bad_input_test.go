@@ -442,15 +442,7 @@ func writes(emu *emulator.Emulator) int {
 // diagnostic matches the fragments in order, whatever line wrapping the CLI
 // applied (fragments are literal text).
 func diagnostic(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+	return acctest.DiagnosticLike(fragments...)
 }
 
 // syncDataRow is an invalid record met by cosell_sync: seed puts it in the

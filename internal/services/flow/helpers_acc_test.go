@@ -273,13 +273,5 @@ func recreate(t *testing.T, emu *emulator.Emulator, row map[string]any, newID st
 // The CLI wraps diagnostics at word boundaries, so every space in a phrase
 // matches any run of white space.
 func errorLike(phrases ...string) *regexp.Regexp {
-	parts := make([]string, len(phrases))
-	for i, p := range phrases {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+	return acctest.DiagnosticLike(phrases...)
 }

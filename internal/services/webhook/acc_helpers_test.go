@@ -170,15 +170,7 @@ func hostOnly(u string) string {
 // errRE matches the fragments in order, whatever line wrapping the CLI
 // applied to the diagnostic (fragments are literal text).
 func errRE(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+	return acctest.DiagnosticLike(fragments...)
 }
 
 // setRemote changes the registration behind Terraform's back.
