@@ -50,8 +50,7 @@ func settled(t *testing.T, n int, seed uint64) (*bench.Rig, *bench.Scenario, ben
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Watermark = rep.Watermark
-	o.RetryFailed(rep.Failures)
+	o.Continue(rep)
 	return r, sc, ed, o
 }
 
@@ -62,8 +61,7 @@ func converge(t *testing.T, r *bench.Rig, sc *bench.Scenario, o engine.Options, 
 	for run := 1; run <= maxRuns; run++ {
 		rep, err := r.Engine.Run(context.Background(), o)
 		if err == nil {
-			o.Watermark = rep.Watermark
-			o.RetryFailed(rep.Failures)
+			o.Continue(rep)
 			if plan, err := r.Engine.Plan(context.Background(), o); err == nil && onlyFailures(plan) {
 				return run
 			}
@@ -130,12 +128,11 @@ func TestSyncFaults(t *testing.T) {
 	if err != nil {
 		t.Logf("first run under faults: %v", err)
 	} else {
-		o.Watermark = rep.Watermark
-		o.RetryFailed(rep.Failures)
+		o.Continue(rep)
 	}
 	// Later runs pick up what faults left undone and the edits made during
-	// the first; faults stay on.
-	o.Full = true
+	// the first; faults stay on. They are incremental, as cosell_sync's
+	// applies are: watermark, failures retried by id, settled versions.
 	runs := 1 + converge(t, r, sc, o, 8)
 	for _, s := range []string{emulator.ServiceReferrals, emulator.ServiceDataverse} {
 		r.Emu.Faults().Set(s, nil)

@@ -58,8 +58,7 @@ func prepared(b *testing.B, n int) (*bench.Rig, *bench.Scenario, engine.Options)
 	if _, err := sc.ApplyChanges(r.Emu, r.OpportunityOf()); err != nil {
 		b.Fatal(err)
 	}
-	o.Watermark = rep.Watermark
-	o.RetryFailed(rep.Failures)
+	o.Continue(rep)
 	return r, sc, o
 }
 
@@ -88,13 +87,11 @@ func BenchmarkSyncScale(b *testing.B) {
 			b.Fatal(err)
 		}
 		res.Failures = len(rep.Failures)
-		o.Watermark = rep.Watermark
-		o.RetryFailed(rep.Failures)
+		o.Continue(rep)
 		if res.NoOp, err = r.Measure(run(r.Engine.Run)); err != nil {
 			b.Fatal(err)
 		}
-		o.Watermark = rep.Watermark
-		o.RetryFailed(rep.Failures)
+		o.Continue(rep)
 		if res.NoOpPlan, err = r.Measure(run(r.Engine.Plan)); err != nil {
 			b.Fatal(err)
 		}

@@ -98,6 +98,7 @@ type Engine struct {
 	mu        gosync.Mutex
 	watermark time.Time
 	failed    []sync.Failure // the last sweep's failed records, re-read by id next time
+	settled   *sync.Settled  // the last sweep's settled versions: its own writes are set aside next time
 }
 
 // NewEngine wraps e with the options every reconcile and sweep uses.
@@ -123,6 +124,7 @@ func (a *Engine) Sweep(ctx context.Context) (Result, error) {
 	// The watermark moves past failed records; the next sweep re-reads
 	// them by id (as cosell_sync does with the failures in its state).
 	o.RetryFailed(a.failed)
+	o.Settled = a.settled
 	a.mu.Unlock()
 	rep, err := a.e.Run(ctx, o)
 	if err != nil {
@@ -133,6 +135,7 @@ func (a *Engine) Sweep(ctx context.Context) (Result, error) {
 		a.watermark = rep.Watermark
 	}
 	a.failed = rep.Failures
+	a.settled = rep.Settled
 	a.mu.Unlock()
 	return result(rep), nil
 }

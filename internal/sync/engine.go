@@ -123,6 +123,12 @@ type outcome struct {
 	pair     *Pair
 	decision Decision
 	err      error // the write error that failed the pair
+	// What the writes left (for Report.Settled): the referral Partner
+	// Center answered with, and the opportunity row's last written ETag.
+	pc         *Referral
+	oppWritten bool
+	oppID      string
+	oppETag    string
 }
 
 // job is a pair in flight: its current read, lookups and decision.
@@ -132,6 +138,11 @@ type job struct {
 	d    Decision
 	pc   *Referral // the Partner Center step's result
 	err  error
+	// The last write to an opportunity row, and the ETag it answered with
+	// ("" for a Win/Lose action, whose answer has none).
+	oppWritten bool
+	oppID      string
+	oppETag    string
 }
 
 // reconcile decides every pair, then applies in phases so Dataverse writes
@@ -149,7 +160,7 @@ func (e *Engine) reconcile(ctx context.Context, l *loader, w *world, pairs []*Pa
 	for attempt := 0; len(jobs) > 0; attempt++ {
 		for _, j := range jobs {
 			j.d = Decide(Input{Pair: *j.pair, Lookups: j.lk, Settings: w.settings, Options: w.opts, Now: e.now()})
-			j.pc, j.err = nil, nil
+			j.pc, j.err, j.oppWritten, j.oppID, j.oppETag = nil, nil, false, "", ""
 		}
 		if w.opts.DryRun {
 			for _, j := range jobs {
@@ -169,7 +180,8 @@ func (e *Engine) reconcile(ctx context.Context, l *loader, w *world, pairs []*Pa
 			if j.err != nil && errors.Is(j.err, ErrConflict) {
 				j.err = fmt.Errorf("the record kept changing while it was synced (%d attempts): %w", attempt+1, j.err)
 			}
-			outs = append(outs, outcome{pair: j.pair, decision: j.d, err: j.err})
+			outs = append(outs, outcome{pair: j.pair, decision: j.d, err: j.err, pc: j.pc,
+				oppWritten: j.oppWritten, oppID: j.oppID, oppETag: j.oppETag})
 		}
 		if err := e.rereadAll(ctx, l, w, again); err != nil {
 			return Report{}, err
@@ -180,10 +192,17 @@ func (e *Engine) reconcile(ctx context.Context, l *loader, w *world, pairs []*Pa
 	for _, out := range outs {
 		tally(&rep, out)
 	}
+	// Set-aside records are unchanged since the run that settled them.
+	rep.SetAside = len(w.quietRefs) + len(w.quietOpps)
+	rep.PartnerCenter.Unchanged += len(w.quietRefs)
+	rep.Dynamics.Unchanged += len(w.quietOpps)
 	if w.opts.DryRun {
 		rep.Watermark = w.opts.Watermark
 	} else {
 		rep.Watermark = w.watermark(w.opts.Watermark)
+		if w.settle {
+			rep.Settled = w.settled(outs, rep.Watermark)
+		}
 	}
 	rep.Stats = l.st.snapshot()
 	rep.End = e.now()
@@ -273,6 +292,9 @@ func (e *Engine) applyCRM(ctx context.Context, l *loader, byJob map[*job][]Write
 			err = fmt.Errorf("no answer from Dynamics 365 for this write")
 		} else {
 			err = res[i].Err
+		}
+		if err == nil && wr.Table == TableOpportunity {
+			j.oppWritten, j.oppID, j.oppETag = true, wr.ID, res[i].ETag
 		}
 		if err == nil || j.err != nil {
 			continue

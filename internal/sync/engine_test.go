@@ -429,8 +429,7 @@ func TestFailedRecordsAreRetriedByIDNotByHoldingTheWatermark(t *testing.T) {
 		t.Fatalf("failures %+v", rep.Failures)
 	}
 	o := sync.DefaultOptions()
-	o.Watermark = rep.Watermark
-	o.RetryFailed(rep.Failures)
+	o.Continue(rep)
 	for i := range 200 { // time passes beyond the watermark's overlap
 		c.PutRow("scratch", fmt.Sprintf("s%03d", i), map[string]any{"n": i})
 	}
@@ -439,8 +438,7 @@ func TestFailedRecordsAreRetriedByIDNotByHoldingTheWatermark(t *testing.T) {
 	if len(rep.Failures) != 1 || rep.Failures[0].OpportunityID != "o001" {
 		t.Fatalf("the carried failure was not retried: %+v", rep.Failures)
 	}
-	o.Watermark = rep.Watermark
-	o.RetryFailed(rep.Failures)
+	o.Continue(rep)
 	c.PutRow(sync.TableAccount, "acc-o001", map[string]any{"address1_country": "DE"}) // the opportunity itself is unchanged
 	without := o
 	without.RetryReferrals, without.RetryOpportunities = nil, nil

@@ -17,10 +17,19 @@ type world struct {
 	leads       map[string]*Lead
 	lk          *Lookups
 	detailsByID map[string]SolutionDetail
+	// settle says the run reports its Settled set (listing runs only); key
+	// is the fingerprint of the settings and options (settledKey).
+	settle bool
+	key    uint64
+	// quietRefs and quietOpps are listed records set aside because the
+	// previous run settled them at the version listed (Options.Settled).
+	quietRefs map[string]*Referral
+	quietOpps map[string]*Opportunity
 }
 
 func newWorld(s Settings, o Options) *world {
 	return &world{settings: s, opts: o, referrals: map[string]*Referral{}, opps: map[string]*Opportunity{},
+		quietRefs: map[string]*Referral{}, quietOpps: map[string]*Opportunity{}, key: settledKey(s, o),
 		leads: map[string]*Lead{}, detailsByID: map[string]SolutionDetail{},
 		lk: &Lookups{CurrencyByCode: map[string]string{}, CurrencyByID: map[string]string{}, Accounts: map[string]*Account{},
 			Contacts: map[string]*ContactRow{}, Details: map[string]SolutionDetail{}}}
@@ -88,13 +97,19 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // sides, then completes counterparts and lookups.
 func (l *loader) loadAll(ctx context.Context, s Settings, o Options) (*world, error) {
 	w := newWorld(s, o)
+	w.settle = true
 	since := o.since()
-	if err := l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: o.Statuses}); err != nil {
-		return nil, err
-	}
-	if err := l.opportunities(ctx, w, RowQuery{ModifiedSince: since,
-		Where: []Cond{{Column: ColSync, Values: []any{true}}, {Column: ColReferralID, NotNull: true}}}); err != nil {
-		return nil, err
+	if settled := o.Settled.usable(w.key); settled != nil && !since.IsZero() && !o.Full {
+		if err := l.changedSince(ctx, w, since, settled); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: o.Statuses}); err != nil {
+			return nil, err
+		}
+		if err := l.opportunities(ctx, w, RowQuery{ModifiedSince: since, Where: listedOpportunities}); err != nil {
+			return nil, err
+		}
 	}
 	if !since.IsZero() {
 		if err := l.retries(ctx, w, o); err != nil {
@@ -102,6 +117,38 @@ func (l *loader) loadAll(ctx context.Context, s Settings, o Options) (*world, er
 		}
 	}
 	return w, l.complete(ctx, w, !since.IsZero() || len(o.Statuses) > 0)
+}
+
+// listedOpportunities are the opportunities a listing returns: synced, and
+// carrying a referral id (new flagged ones are found by complete's keys).
+var listedOpportunities = []Cond{{Column: ColSync, Values: []any{true}}, {Column: ColReferralID, NotNull: true}}
+
+// changedSince is the incremental listing with the previous run's Settled
+// set: versions first (ids, ETags and the keys that pair records), the
+// settled ones set aside, then the whole records of the rest and of their
+// counterparts, by id. A no-op run reads only the versions; the cost of a
+// run grows with what changed, not with what the overlap lists again.
+func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, settled *Settled) error {
+	if err := l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: w.opts.Statuses, VersionsOnly: true}); err != nil {
+		return err
+	}
+	if err := l.rows(ctx, RowQuery{Table: TableOpportunity, Columns: []string{ColReferralID}, ModifiedSince: since, Where: listedOpportunities},
+		func(r Row) { w.opps[r.ID] = &Opportunity{ID: r.ID, ETag: r.ETag, ModifiedOn: r.ModifiedOn, ReferralID: str(r.Values[ColReferralID])} }); err != nil {
+		return err
+	}
+	w.setAside(settled)
+	refIDs, oppIDs := keys(w.referrals), keys(w.opps)
+	clear(w.referrals)
+	clear(w.opps)
+	if len(refIDs) > 0 {
+		if err := l.referrals(ctx, w, ReferralQuery{IDs: refIDs}); err != nil {
+			return err
+		}
+	}
+	if len(oppIDs) > 0 {
+		return l.opportunities(ctx, w, RowQuery{IDs: oppIDs})
+	}
+	return nil
 }
 
 // retries reads the previous run's failed records that the listing did not
@@ -482,17 +529,30 @@ func choosePrimary(rs []*Referral) *Referral {
 // list everything changed since it.
 func (w *world) watermark(prev time.Time) time.Time {
 	wm := prev
-	for _, r := range w.referrals {
-		if r.UpdatedAt.After(wm) {
-			wm = r.UpdatedAt
+	for _, rs := range []map[string]*Referral{w.referrals, w.quietRefs} {
+		for _, r := range rs {
+			if r.UpdatedAt.After(wm) {
+				wm = r.UpdatedAt
+			}
 		}
 	}
-	for _, o := range w.opps {
-		if o.ModifiedOn.After(wm) {
-			wm = o.ModifiedOn
+	for _, os := range []map[string]*Opportunity{w.opps, w.quietOpps} {
+		for _, o := range os {
+			if o.ModifiedOn.After(wm) {
+				wm = o.ModifiedOn
+			}
 		}
 	}
 	return wm
+}
+
+func keys[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func sortedUnique(ss []string) []string {

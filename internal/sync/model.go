@@ -202,6 +202,13 @@ type Report struct {
 	// modifiedon seen, held back to the oldest failed record so it is
 	// listed again).
 	Watermark time.Time
+	// Settled is the record versions this run left in sync that the next
+	// incremental run may list again (Options.Settled); nil for a dry run
+	// and for the single-record entry points.
+	Settled *Settled
+	// SetAside is how many listed records the run recognised from
+	// Options.Settled and did not decide again (counted as unchanged).
+	SetAside int
 	// Stats counts the port calls the run made (for benchmarks and the note).
 	Stats Stats
 }

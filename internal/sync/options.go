@@ -42,6 +42,10 @@ type Options struct {
 	RetryOpportunities []string
 	// SnapshotColumn is the opportunity memo column holding the Snapshot.
 	SnapshotColumn string
+	// Settled is the previous run's Report.Settled, kept by the caller: an
+	// incremental run sets aside the listed records it holds (settled.go).
+	// Ignored by full runs and when the settings or options changed.
+	Settled *Settled
 }
 
 // Direction says which sides a run may write.
@@ -179,6 +183,15 @@ func (o Options) since() time.Time {
 		t = o.UpdatedSince
 	}
 	return t
+}
+
+// Continue prepares the next incremental run after rep (a Run's report,
+// not a Plan's): its watermark, its failures to retry by id, and the
+// versions it settled.
+func (o *Options) Continue(rep Report) {
+	o.Watermark = rep.Watermark
+	o.RetryFailed(rep.Failures)
+	o.Settled = rep.Settled
 }
 
 // RetryFailed sets RetryReferrals and RetryOpportunities to the records of

@@ -66,6 +66,10 @@ type ReferralQuery struct {
 	IDs                  []string
 	ExternalReferenceIDs []string
 	EngagementIDs        []string
+	// VersionsOnly asks for the members that identify a version and pair a
+	// referral (id, eTag, updatedDateTime, createdDateTime, engagementId,
+	// externalReferenceId); the others are left empty.
+	VersionsOnly bool
 }
 
 // FieldChange is one JSON Patch operation on a referral. Path is the JSON

@@ -15,6 +15,11 @@ const (
 	// URL under ~4 KB (encoded), below every common 8 KB front-end limit.
 	keyChunk = 50
 
+	// keyParallelism is how many key-chunk lists of referrals are in flight
+	// at once (the engine's default max_parallelism; Partner Center's rate
+	// limits are unpublished, and 429s are retried).
+	keyParallelism = 4
+
 	// rowKeyChunk is the same for Dataverse filters (`or` chains of GUIDs or
 	// strings; Dataverse has `In` only as a function, kept out for clarity).
 	// The chunks of one listing go as GETs inside one $batch, whose body no
@@ -47,6 +52,11 @@ var referralSelect = []string{
 	"type", "direction", "qualification", "customerProfile", "consent", "details", "inviteContext",
 	"trackingInfo", "createdDateTime", "updatedDateTime",
 }
+
+// referralVersionSelect is the $select of a versions-only list
+// (engine.ReferralQuery.VersionsOnly): what identifies a version and what
+// pairs a referral with its opportunity and engagement.
+var referralVersionSelect = []string{"id", "eTag", "engagementId", "externalReferenceId", "createdDateTime", "updatedDateTime"}
 
 // Choices for referrals the sync creates (partner-center-api.md §1.8):
 //   - type Independent, or Shared when shared with Microsoft sellers (the

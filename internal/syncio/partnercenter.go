@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	gosync "sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cosell-labs/terraform-provider-cosell/internal/partnercenter"
 	engine "github.com/cosell-labs/terraform-provider-cosell/internal/sync"
@@ -49,18 +52,30 @@ func (p *PartnerCenter) ListReferrals(ctx context.Context, q engine.ReferralQuer
 		}
 		filters = next
 	}
+	// Key chunks go keyParallelism at a time; pages reach the caller one
+	// at a time.
+	var mu gosync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(keyParallelism)
 	for _, f := range filters {
 		opts := partnercenter.ListOptions{Filter: f.String(), Top: referralPageSize, Select: referralSelect}
-		err := p.rc.ListPages(ctx, opts, func(wire []partnercenter.Referral) error {
-			out := make([]engine.Referral, len(wire))
-			for i := range wire {
-				out[i] = referralFromWire(&wire[i])
-			}
-			return page(out)
-		})
-		if err != nil {
-			return pcError(err)
+		if q.VersionsOnly {
+			opts.Select = referralVersionSelect
 		}
+		g.Go(func() error {
+			return p.rc.ListPages(gctx, opts, func(wire []partnercenter.Referral) error {
+				out := make([]engine.Referral, len(wire))
+				for i := range wire {
+					out[i] = referralFromWire(&wire[i])
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				return page(out)
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return pcError(err)
 	}
 	return nil
 }

@@ -129,11 +129,12 @@ func (r *syncResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.run(ctx, &plan, "", nil, &resp.Diagnostics)
+	settled := r.run(ctx, &plan, "", nil, nil, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	storeSettled(ctx, resp.Private, settled, &resp.Diagnostics)
 }
 
 func (r *syncResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -147,31 +148,38 @@ func (r *syncResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if !plan.Filters.Equal(state.Filters) || !plan.SnapshotColumn.Equal(state.SnapshotColumn) {
 		watermark = "" // other records are in scope now: list everything once
 	}
-	r.run(ctx, &plan, watermark, failuresFrom(state.Failures), &resp.Diagnostics)
+	prev := settledFrom(ctx, req.Private)
+	settled := r.run(ctx, &plan, watermark, failuresFrom(state.Failures), prev, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if plan.DryRun.ValueBool() {
+		settled = prev // a dry run settles nothing
+	}
+	storeSettled(ctx, resp.Private, settled, &resp.Diagnostics)
 }
 
 // run performs the sync (or, with dry_run, only decides) and records the
-// outcome in m. retry is the previous run's failures, read again by id.
-func (r *syncResource) run(ctx context.Context, m *resourceModel, watermark string, retry []engine.Failure, diags *diag.Diagnostics) {
+// outcome in m. retry is the previous run's failures, read again by id;
+// settled is its settled record versions. It returns this run's.
+func (r *syncResource) run(ctx context.Context, m *resourceModel, watermark string, retry []engine.Failure, settled *engine.Settled, diags *diag.Diagnostics) *engine.Settled {
 	o, ds := m.settings().options(ctx, m.DryRun.ValueBool(), m.MaxParallelism.ValueInt64(), watermark)
 	o.RetryFailed(retry)
+	o.Settled = settled
 	diags.Append(ds...)
 	if diags.HasError() {
-		return
+		return nil
 	}
 	eng, host, err := newRunner(ctx, r.client)
 	if err != nil {
 		framework.AddAPIError(diags, "preparing", "cosell_sync", err)
-		return
+		return nil
 	}
 	rep, err := eng.Run(ctx, o)
 	if err != nil {
 		addRunError(diags, "running", "cosell_sync", o, err)
-		return
+		return nil
 	}
 	m.ID = types.StringValue(host)
 	m.LastRun = lastRunValue(rep)
@@ -185,6 +193,7 @@ func (r *syncResource) run(ctx context.Context, m *resourceModel, watermark stri
 		m.Pending = pendingValue(engine.Report{Changes: failureChanges(rep)})
 	}
 	addFailureWarning(diags, rep)
+	return rep.Settled
 }
 
 func failureChanges(r engine.Report) []engine.Change {
@@ -232,6 +241,7 @@ func (r *syncResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	o, diags := m.settings().options(ctx, true, m.MaxParallelism.ValueInt64(), m.Watermark.ValueString())
 	o.RetryFailed(failuresFrom(m.Failures))
+	o.Settled = settledFrom(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -152,7 +152,10 @@ func (p pcPort) ListReferrals(ctx context.Context, q sync.ReferralQuery, page fu
 	c.Calls.ListReferrals++
 	var out []sync.Referral
 	for _, r := range c.referrals {
-		if matchReferral(r, q) {
+		if matchReferral(r, q) && q.VersionsOnly {
+			out = append(out, sync.Referral{ID: r.ID, ETag: r.ETag, EngagementID: r.EngagementID,
+				ExternalReferenceID: r.ExternalReferenceID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+		} else if matchReferral(r, q) {
 			out = append(out, clone(r))
 		}
 	}
