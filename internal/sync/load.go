@@ -133,7 +133,9 @@ func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, se
 		return err
 	}
 	if err := l.rows(ctx, RowQuery{Table: TableOpportunity, Columns: []string{ColReferralID}, ModifiedSince: since, Where: listedOpportunities},
-		func(r Row) { w.opps[r.ID] = &Opportunity{ID: r.ID, ETag: r.ETag, ModifiedOn: r.ModifiedOn, ReferralID: str(r.Values[ColReferralID])} }); err != nil {
+		func(r Row) {
+			w.opps[r.ID] = &Opportunity{ID: r.ID, ETag: r.ETag, ModifiedOn: r.ModifiedOn, ReferralID: str(r.Values[ColReferralID])}
+		}); err != nil {
 		return err
 	}
 	w.setAside(settled)
