@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"runtime"
 	"runtime/metrics"
 	"sort"
@@ -31,6 +32,17 @@ type Rig struct {
 	Engine    *engine.Engine
 	// Retries counts the attempts the transport made beyond the first.
 	Retries atomic.Int64
+
+	// stack is what a child process needs to build the same stack
+	// (MeasureChild): endpoints, CA and tokens.
+	stack stackSpec
+}
+
+// stackSpec is the provider side's connection to an emulator.
+type stackSpec struct {
+	Endpoints emulator.Endpoints `json:"endpoints"`
+	UserToken string             `json:"user_token"` // Partner Center (Referrals)
+	AppToken  string             `json:"app_token"`  // Dataverse
 }
 
 // NewRig starts an emulator in dir with seed.
@@ -50,10 +62,16 @@ func NewRig(dir string, seed uint64) (*Rig, error) {
 		emu.Close()
 		return nil, err
 	}
-	r := &Rig{Emu: emu}
+	r := &Rig{Emu: emu, stack: stackSpec{Endpoints: ep, UserToken: userTok, AppToken: appTok}}
+	r.build(emu.HTTPClient())
+	return r, nil
+}
+
+// build makes the transport, clients, adapters and engine over hc.
+func (r *Rig) build(hc *http.Client) {
 	tr := func(service, tok string) *transport.Client {
 		return transport.New(transport.Options{
-			Service: service, HTTPClient: emu.HTTPClient(), MinBackoff: 50 * time.Millisecond, MaxBackoff: 2 * time.Second, MaxRetries: 8,
+			Service: service, HTTPClient: hc, MinBackoff: 50 * time.Millisecond, MaxBackoff: 2 * time.Second, MaxRetries: 8,
 			Token: func(context.Context) (string, error) { return tok, nil },
 			Sleep: func(ctx context.Context, d time.Duration) error {
 				r.Retries.Add(1)
@@ -68,10 +86,10 @@ func NewRig(dir string, seed uint64) (*Rig, error) {
 			},
 		})
 	}
-	r.Referrals = partnercenter.NewReferralsClient(tr("referrals", userTok), ep.ReferralsURL, partnercenter.Options{MarkRetrySafe: transport.MarkRetrySafe})
-	r.Dataverse = dataverse.New(tr("dataverse", appTok), ep.DataverseURL, dataverse.Options{MarkRetrySafe: transport.MarkRetrySafe})
+	ep := r.stack.Endpoints
+	r.Referrals = partnercenter.NewReferralsClient(tr("referrals", r.stack.UserToken), ep.ReferralsURL, partnercenter.Options{MarkRetrySafe: transport.MarkRetrySafe})
+	r.Dataverse = dataverse.New(tr("dataverse", r.stack.AppToken), ep.DataverseURL, dataverse.Options{MarkRetrySafe: transport.MarkRetrySafe})
 	r.Engine = engine.New(syncio.NewPartnerCenter(r.Referrals), syncio.NewDynamics(r.Dataverse))
-	return r, nil
 }
 
 // Close stops the emulator.
@@ -109,9 +127,16 @@ func (r *Rig) OpportunityOf() func(string) (string, error) {
 type Measurement struct {
 	Calls    int            // API calls to Partner Center and Dataverse (token requests excluded)
 	ByRoute  map[string]int // "service METHOD route" → calls
-	Wall     time.Duration
-	PeakHeap uint64 // peak growth of live heap objects during the operation, bytes
-	Retries  int64
+	Wall time.Duration
+	// PeakHeap: measured in a child process (MeasureChild), the peak of the
+	// provider process's heap objects; in process (Measure), the peak growth
+	// of this process's heap objects, emulator included. Bytes.
+	PeakHeap uint64
+	// PeakRSS is the child process's peak resident set (MeasureChild only).
+	PeakRSS uint64
+	Retries int64
+	// Child says the operation ran in a child process.
+	Child bool
 }
 
 // Measure runs op with the emulator's counters reset and returns its cost.
@@ -150,7 +175,13 @@ func (r *Rig) Measure(op func() error) (Measurement, error) {
 	wall := time.Since(start)
 	close(stop)
 	<-done
-	m := Measurement{Wall: wall, PeakHeap: peak.Load(), ByRoute: map[string]int{}, Retries: r.Retries.Load() - retries}
+	return r.counted(Measurement{Wall: wall, PeakHeap: peak.Load(), Retries: r.Retries.Load() - retries}), err
+}
+
+// counted adds the emulator's counts of Partner Center and Dataverse calls
+// since the last reset to m.
+func (r *Rig) counted(m Measurement) Measurement {
+	m.ByRoute = map[string]int{}
 	for _, c := range r.Emu.Metrics().Snapshot() {
 		if c.Service != emulator.ServiceReferrals && c.Service != emulator.ServiceDataverse {
 			continue
@@ -158,7 +189,7 @@ func (r *Rig) Measure(op func() error) (Measurement, error) {
 		m.Calls += c.Count
 		m.ByRoute[c.Service+" "+c.Route] += c.Count
 	}
-	return m, err
+	return m
 }
 
 // Routes formats ByRoute, most called first.

@@ -67,40 +67,38 @@ func prepared(b *testing.B, n int) (*bench.Rig, *bench.Scenario, engine.Options)
 // size with injected latency, and writes BENCHMARKS.md + BENCHMARKS.png.
 // Run once: `make bench` (-benchtime 1x).
 func BenchmarkSyncScale(b *testing.B) {
-	ctx := context.Background()
 	var results []bench.Result
 	for _, n := range scaleSizes(b) {
 		res := bench.Result{N: n, LatencyMS: scaleLatencyMS, Workers: baselineWorker}
 		r, sc, o := prepared(b, n)
 		res.Minimal = sc.MinimalChangeRun(bench.DefaultPaging)
 		r.SetLatency(scaleLatencyMS)
+		// Each operation runs in a child process: its memory is the
+		// provider's alone (bench.MeasureChild).
 		var rep engine.Report
 		var err error
-		run := func(f func(context.Context, engine.Options) (engine.Report, error)) func() error {
-			return func() error { rep, err = f(ctx, o); return err }
-		}
-		if res.PlanCheck, err = r.Measure(run(r.Engine.Plan)); err != nil {
+		if res.PlanCheck, rep, err = r.MeasureChild("plan", o, 0); err != nil {
 			b.Fatal(err)
 		}
 		res.Pending = len(rep.Changes)
-		if res.Engine, err = r.Measure(run(r.Engine.Run)); err != nil {
+		if res.Engine, rep, err = r.MeasureChild("run", o, 0); err != nil {
 			b.Fatal(err)
 		}
 		res.Failures = len(rep.Failures)
 		o.Continue(rep)
-		if res.NoOp, err = r.Measure(run(r.Engine.Run)); err != nil {
+		if res.NoOp, rep, err = r.MeasureChild("run", o, 0); err != nil {
 			b.Fatal(err)
 		}
 		o.Continue(rep)
-		if res.NoOpPlan, err = r.Measure(run(r.Engine.Plan)); err != nil {
+		if res.NoOpPlan, _, err = r.MeasureChild("plan", o, 0); err != nil {
 			b.Fatal(err)
 		}
 		r.Close()
 		if os.Getenv("BENCH_BASELINE") == "off" {
 			results = append(results, res)
-			fmt.Fprintf(os.Stderr, "N=%d: engine %d calls %v %dMB; plan check %d calls %v %dMB; no-op %d calls %v %dMB; no-op plan %d calls %v %dMB\n", n,
-				res.Engine.Calls, res.Engine.Wall, res.Engine.PeakHeap>>20, res.PlanCheck.Calls, res.PlanCheck.Wall, res.PlanCheck.PeakHeap>>20,
-				res.NoOp.Calls, res.NoOp.Wall, res.NoOp.PeakHeap>>20, res.NoOpPlan.Calls, res.NoOpPlan.Wall, res.NoOpPlan.PeakHeap>>20)
+			fmt.Fprintf(os.Stderr, "N=%d: engine %d calls %v heap %s rss %s; plan check %d calls %v heap %s rss %s; no-op %d calls %v heap %s rss %s; no-op plan %d calls %v heap %s rss %s\n", n,
+				res.Engine.Calls, res.Engine.Wall, mib(res.Engine.PeakHeap), mib(res.Engine.PeakRSS), res.PlanCheck.Calls, res.PlanCheck.Wall, mib(res.PlanCheck.PeakHeap), mib(res.PlanCheck.PeakRSS),
+				res.NoOp.Calls, res.NoOp.Wall, mib(res.NoOp.PeakHeap), mib(res.NoOp.PeakRSS), res.NoOpPlan.Calls, res.NoOpPlan.Wall, mib(res.NoOpPlan.PeakHeap), mib(res.NoOpPlan.PeakRSS))
 			continue // a quick engine-only run while tuning: BENCHMARKS.md is not written
 		}
 
@@ -110,7 +108,7 @@ func BenchmarkSyncScale(b *testing.B) {
 		rb, _, _ := prepared(b, n)
 		rb.Emu.Dataverse().SetLimits(dataverse.Limits{Requests: 1 << 30, ExecutionTimeMS: 1 << 40, Concurrent: 1000})
 		rb.SetLatency(scaleLatencyMS)
-		if res.Baseline, err = rb.Measure(func() error { return perRecordBaseline(ctx, rb, baselineWorker) }); err != nil {
+		if res.Baseline, _, err = rb.MeasureChild("baseline", engine.Options{}, baselineWorker); err != nil {
 			b.Fatal(err)
 		}
 		rb.Close()
@@ -128,6 +126,23 @@ func BenchmarkSyncScale(b *testing.B) {
 	if err := bench.WriteMarkdown(filepath.Join(root, "BENCHMARKS.md"), filepath.Join(root, "BENCHMARKS.png"), results, note); err != nil {
 		b.Fatal(err)
 	}
+}
+
+func mib(b uint64) string { return fmt.Sprintf("%dMB", b>>20) }
+
+// TestBenchChild is a child process's entry point (bench.MeasureChild);
+// without the task variable it has nothing to do.
+func TestBenchChild(t *testing.T) {
+	if os.Getenv(bench.ChildEnv) == "" {
+		t.Skip("run by bench.MeasureChild in a child process")
+	}
+	if err := bench.RunChild(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func init() {
+	bench.ChildOps["baseline"] = perRecordBaseline
 }
 
 func loadAvg() string {
