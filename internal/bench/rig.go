@@ -125,9 +125,9 @@ func (r *Rig) OpportunityOf() func(string) (string, error) {
 
 // Measurement is what one measured operation cost.
 type Measurement struct {
-	Calls    int            // API calls to Partner Center and Dataverse (token requests excluded)
-	ByRoute  map[string]int // "service METHOD route" → calls
-	Wall time.Duration
+	Calls   int            // API calls to Partner Center and Dataverse (token requests excluded)
+	ByRoute map[string]int // "service METHOD route" → calls
+	Wall    time.Duration
 	// PeakHeap: measured in a child process (MeasureChild), the peak of the
 	// provider process's heap objects; in process (Measure), the peak growth
 	// of this process's heap objects, emulator included. Bytes.
