@@ -138,12 +138,14 @@ func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, se
 		}); err != nil {
 		return err
 	}
+	listed := len(w.referrals)
 	w.setAside(settled)
 	refIDs, oppIDs := keys(w.referrals), keys(w.opps)
 	clear(w.referrals)
 	clear(w.opps)
 	if len(refIDs) > 0 {
-		if err := l.referrals(ctx, w, ReferralQuery{IDs: refIDs}); err != nil {
+		q := ReferralQuery{IDs: refIDs, UpdatedSince: since, Statuses: w.opts.Statuses, Within: listed}
+		if err := l.referrals(ctx, w, q); err != nil {
 			return err
 		}
 	}

@@ -64,6 +64,23 @@ func TestListReferralsByKeysStatusesAndSinceWithSelect(t *testing.T) {
 	if n := env.emu.Metrics().Total("referrals", ""); n != 2 {
 		t.Errorf("60 ids took %d calls, want 2 (chunks of %d)", n, keyChunk)
 	}
+	// The same ids known to come from a listing of 7 referrals: listing
+	// again is one call, and only the ids asked for come back.
+	env.emu.Metrics().Reset()
+	if got := listIDs(t, env.pc, engine.ReferralQuery{IDs: many, Within: 7}); !slices.Equal(got, []string{refTailspin}) {
+		t.Errorf("within a listing: %v", got)
+	}
+	if n := env.emu.Metrics().Total("referrals", ""); n != 1 {
+		t.Errorf("60 ids within a listing of 7 took %d calls, want 1", n)
+	}
+	// Few ids within a long listing still go by key.
+	env.emu.Metrics().Reset()
+	if got := listIDs(t, env.pc, engine.ReferralQuery{IDs: []string{refAdatum}, Within: 5000}); !slices.Equal(got, []string{refAdatum}) {
+		t.Errorf("by key within a long listing: %v", got)
+	}
+	if n := env.emu.Metrics().Total("referrals", ""); n != 1 {
+		t.Errorf("1 id took %d calls, want 1", n)
+	}
 }
 
 func TestReferralFieldsRead(t *testing.T) {
