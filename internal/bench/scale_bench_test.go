@@ -99,6 +99,7 @@ func BenchmarkSyncScale(b *testing.B) {
 			fmt.Fprintf(os.Stderr, "N=%d: engine %d calls %v heap %s rss %s; plan check %d calls %v heap %s rss %s; no-op %d calls %v heap %s rss %s; no-op plan %d calls %v heap %s rss %s\n", n,
 				res.Engine.Calls, res.Engine.Wall, mib(res.Engine.PeakHeap), mib(res.Engine.PeakRSS), res.PlanCheck.Calls, res.PlanCheck.Wall, mib(res.PlanCheck.PeakHeap), mib(res.PlanCheck.PeakRSS),
 				res.NoOp.Calls, res.NoOp.Wall, mib(res.NoOp.PeakHeap), mib(res.NoOp.PeakRSS), res.NoOpPlan.Calls, res.NoOpPlan.Wall, mib(res.NoOpPlan.PeakHeap), mib(res.NoOpPlan.PeakRSS))
+			fmt.Fprintf(os.Stderr, "  no-op calls by route: %s\n", strings.Join(res.NoOp.Routes(), "; "))
 			continue // a quick engine-only run while tuning: BENCHMARKS.md is not written
 		}
 
