@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // world is what a run loaded: both sides' records, the lookups, and the
@@ -104,10 +106,13 @@ func (l *loader) loadAll(ctx context.Context, s Settings, o Options) (*world, er
 			return nil, err
 		}
 	} else {
-		if err := l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: o.Statuses}); err != nil {
-			return nil, err
-		}
-		if err := l.opportunities(ctx, w, RowQuery{ModifiedSince: since, Where: listedOpportunities}); err != nil {
+		if err := sideBySide(ctx,
+			func(ctx context.Context) error {
+				return l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: o.Statuses})
+			},
+			func(ctx context.Context) error {
+				return l.opportunities(ctx, w, RowQuery{ModifiedSince: since, Where: listedOpportunities})
+			}); err != nil {
 			return nil, err
 		}
 	}
@@ -129,12 +134,15 @@ var listedOpportunities = []Cond{{Column: ColSync, Values: []any{true}}, {Column
 // counterparts, by id. A no-op run reads only the versions; the cost of a
 // run grows with what changed, not with what the overlap lists again.
 func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, settled *Settled) error {
-	if err := l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: w.opts.Statuses, VersionsOnly: true}); err != nil {
-		return err
-	}
-	if err := l.rows(ctx, RowQuery{Table: TableOpportunity, Columns: []string{ColReferralID}, ModifiedSince: since, Where: listedOpportunities},
-		func(r Row) {
-			w.opps[r.ID] = &Opportunity{ID: r.ID, ETag: r.ETag, ModifiedOn: r.ModifiedOn, ReferralID: str(r.Values[ColReferralID])}
+	if err := sideBySide(ctx,
+		func(ctx context.Context) error {
+			return l.referrals(ctx, w, ReferralQuery{UpdatedSince: since, Statuses: w.opts.Statuses, VersionsOnly: true})
+		},
+		func(ctx context.Context) error {
+			q := RowQuery{Table: TableOpportunity, Columns: []string{ColReferralID}, ModifiedSince: since, Where: listedOpportunities}
+			return l.rows(ctx, q, func(r Row) {
+				w.opps[r.ID] = &Opportunity{ID: r.ID, ETag: r.ETag, ModifiedOn: r.ModifiedOn, ReferralID: str(r.Values[ColReferralID])}
+			})
 		}); err != nil {
 		return err
 	}
@@ -143,16 +151,28 @@ func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, se
 	refIDs, oppIDs := keys(w.referrals), keys(w.opps)
 	clear(w.referrals)
 	clear(w.opps)
-	if len(refIDs) > 0 {
-		q := ReferralQuery{IDs: refIDs, UpdatedSince: since, Statuses: w.opts.Statuses, Within: listed}
-		if err := l.referrals(ctx, w, q); err != nil {
-			return err
-		}
-	}
-	if len(oppIDs) > 0 {
-		return l.opportunities(ctx, w, RowQuery{IDs: oppIDs})
-	}
-	return nil
+	return sideBySide(ctx,
+		func(ctx context.Context) error {
+			if len(refIDs) == 0 {
+				return nil
+			}
+			return l.referrals(ctx, w, ReferralQuery{IDs: refIDs, UpdatedSince: since, Statuses: w.opts.Statuses, Within: listed})
+		},
+		func(ctx context.Context) error {
+			if len(oppIDs) == 0 {
+				return nil
+			}
+			return l.opportunities(ctx, w, RowQuery{IDs: oppIDs})
+		})
+}
+
+// sideBySide runs a Partner Center read and a Dataverse read side by side: they
+// fill different maps of the world and wait on different services.
+func sideBySide(ctx context.Context, pc, dyn func(context.Context) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return pc(gctx) })
+	g.Go(func() error { return dyn(gctx) })
+	return g.Wait()
 }
 
 // retries reads the previous run's failed records that the listing did not
