@@ -357,21 +357,23 @@ func knownReferrals(w *world) map[string]bool {
 // lookups loads currencies and the solution catalogue (small tables, whole),
 // and the accounts, contacts and solution rows of the loaded records.
 func (l *loader) lookups(ctx context.Context, w *world) error {
-	if err := l.rows(ctx, RowQuery{Table: TableCurrency, Columns: currencyColumns}, func(r Row) {
-		code := normCode(str(r.Values["isocurrencycode"]))
-		w.lk.CurrencyByCode[code], w.lk.CurrencyByID[r.ID] = r.ID, code
-	}); err != nil {
-		return err
-	}
-	if err := l.rows(ctx, RowQuery{Table: TableSolutionDetail, Columns: detailColumns}, func(r Row) {
-		d := decodeDetail(r)
-		w.detailsByID[d.ID] = d
-		if d.Identifier != "" {
-			w.lk.Details[strings.ToUpper(d.Identifier)] = d
-		}
-	}); err != nil {
-		return err
-	}
+	// Five independent reads, into different maps: side by side.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return l.rows(gctx, RowQuery{Table: TableCurrency, Columns: currencyColumns}, func(r Row) {
+			code := normCode(str(r.Values["isocurrencycode"]))
+			w.lk.CurrencyByCode[code], w.lk.CurrencyByID[r.ID] = r.ID, code
+		})
+	})
+	g.Go(func() error {
+		return l.rows(gctx, RowQuery{Table: TableSolutionDetail, Columns: detailColumns}, func(r Row) {
+			d := decodeDetail(r)
+			w.detailsByID[d.ID] = d
+			if d.Identifier != "" {
+				w.lk.Details[strings.ToUpper(d.Identifier)] = d
+			}
+		})
+	})
 	var accountIDs, contactIDs, oppIDs []string
 	for _, o := range w.opps {
 		oppIDs = append(oppIDs, o.ID)
@@ -400,16 +402,16 @@ func (l *loader) lookups(ctx context.Context, w *world) error {
 		if len(names) > 0 {
 			q.Where = []Cond{{Column: "name", Values: names}}
 		}
-		if err := l.rows(ctx, q, func(r Row) {
-			a := decodeAccount(r, w.settings)
-			accounts[a.ID] = a
-			key := accountKey(a.Customer)
-			if prev, ok := w.lk.Accounts[key]; !ok || a.ID < prev.ID {
-				w.lk.Accounts[key] = a // the oldest-id duplicate wins, deterministically
-			}
-		}); err != nil {
-			return err
-		}
+		g.Go(func() error {
+			return l.rows(gctx, q, func(r Row) {
+				a := decodeAccount(r, w.settings)
+				accounts[a.ID] = a
+				key := accountKey(a.Customer)
+				if prev, ok := w.lk.Accounts[key]; !ok || a.ID < prev.ID {
+					w.lk.Accounts[key] = a // the oldest-id duplicate wins, deterministically
+				}
+			})
+		})
 	}
 	contacts := map[string]*ContactRow{}
 	if len(contactIDs) > 0 || len(emails) > 0 {
@@ -417,31 +419,37 @@ func (l *loader) lookups(ctx context.Context, w *world) error {
 		if len(emails) > 0 {
 			q.Where = []Cond{{Column: "emailaddress1", Values: emails}}
 		}
-		if err := l.rows(ctx, q, func(r Row) {
-			c := decodeContact(r)
-			contacts[c.ID] = c
-			e := normEmail(c.Email)
-			if prev, ok := w.lk.Contacts[e]; e != "" && (!ok || c.ID < prev.ID) {
-				w.lk.Contacts[e] = c
-			}
-		}); err != nil {
-			return err
-		}
+		g.Go(func() error {
+			return l.rows(gctx, q, func(r Row) {
+				c := decodeContact(r)
+				contacts[c.ID] = c
+				e := normEmail(c.Email)
+				if prev, ok := w.lk.Contacts[e]; e != "" && (!ok || c.ID < prev.ID) {
+					w.lk.Contacts[e] = c
+				}
+			})
+		})
 	}
 	solutions := map[string][]SolutionRow{}
 	if len(oppIDs) > 0 {
-		if err := l.rows(ctx, RowQuery{Table: TableSolution, Columns: solutionColumns,
-			Where: []Cond{{Column: ColSolutionOpportunity, Values: anys(sortedUnique(oppIDs))}}}, func(r Row) {
-			opp := refID(r.Values[ColSolutionOpportunity])
-			row := SolutionRow{ID: r.ID, Name: str(r.Values[ColSolutionName]), DetailID: refID(r.Values[ColSolutionDetail])}
-			if d, ok := w.detailsByID[row.DetailID]; ok {
-				row.Identifier = d.Identifier
+		g.Go(func() error {
+			return l.rows(gctx, RowQuery{Table: TableSolution, Columns: solutionColumns,
+				Where: []Cond{{Column: ColSolutionOpportunity, Values: anys(sortedUnique(oppIDs))}}}, func(r Row) {
+				opp := refID(r.Values[ColSolutionOpportunity])
+				solutions[opp] = append(solutions[opp], SolutionRow{ID: r.ID, Name: str(r.Values[ColSolutionName]), DetailID: refID(r.Values[ColSolutionDetail])})
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, rows := range solutions {
+		for i := range rows {
+			if d, ok := w.detailsByID[rows[i].DetailID]; ok {
+				rows[i].Identifier = d.Identifier
 			} else {
-				row.Identifier = row.Name
+				rows[i].Identifier = rows[i].Name
 			}
-			solutions[opp] = append(solutions[opp], row)
-		}); err != nil {
-			return err
 		}
 	}
 	for _, o := range w.opps {
