@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -32,6 +33,10 @@ import (
 // ChildEnv names the file with a child's task; the test binary's
 // TestBenchChild runs it when set.
 const ChildEnv = "COSELL_BENCH_CHILD"
+
+// ChildProfileEnv names a directory: when set, each child writes a CPU
+// profile of its operation there (go tool pprof <test binary> <file>).
+const ChildProfileEnv = "COSELL_BENCH_CPUPROFILE"
 
 // childTask is what a child is asked to do.
 type childTask struct {
@@ -140,6 +145,18 @@ func RunChild() error {
 
 	ctx := context.Background()
 	var res childResult
+	if dir := os.Getenv(ChildProfileEnv); dir != "" {
+		// A CPU profile of the operation, for tuning: one file per child.
+		f, err := os.CreateTemp(dir, t.Op+"-*.cpu")
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	sampler := startHeapSampler()
 	start := time.Now()
 	switch t.Op {
