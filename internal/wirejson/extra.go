@@ -6,6 +6,7 @@
 package wirejson
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -44,6 +45,17 @@ func knownKeys(t reflect.Type) map[string]bool {
 // encoding/json matches keys case-insensitively, so the field comparison here
 // is too.
 func UnmarshalKeepingExtra(b []byte, v any, extra *map[string]json.RawMessage, drop map[string]bool) error {
+	// Fast path, the common case: no key v lacks. One strict pass instead
+	// of a struct pass and a map pass (which nested types repeat at every
+	// level: a page of referrals was mostly re-scanning).
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && len(bytes.TrimSpace(b[dec.InputOffset():])) == 0 {
+		*extra = nil
+		return nil
+	}
+	reflect.ValueOf(v).Elem().SetZero()
 	if err := json.Unmarshal(b, v); err != nil {
 		return err
 	}
