@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -166,30 +165,8 @@ func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Stored documents are never changed in place (every write stores a new
-	// one), so the listing filters and sorts a snapshot outside the lock
-	// and copies nothing: writers are not held up by large listings.
-	s.mu.Lock()
-	all := make([]Referral, 0, len(s.referrals))
-	for _, ref := range s.referrals {
-		all = append(all, ref)
-	}
-	s.mu.Unlock()
-	matched := all[:0]
-	for _, ref := range all {
-		if filter == nil || filter.eval(filterEnv{doc: ref.doc}) {
-			matched = append(matched, ref)
-		}
-	}
-	sortByCreation(matched)
-	sort.SliceStable(matched, func(i, j int) bool {
-		for _, k := range order {
-			a, b := matched[i].time("/"+k.prop), matched[j].time("/"+k.prop)
-			if c := a.Compare(b); c != 0 {
-				return (c < 0) != k.desc
-			}
-		}
-		return matched[i].ID() < matched[j].ID()
-	})
+	// one), so listings share them and copy nothing.
+	matched := s.listing(q.Filter, q.OrderBy, filter, order)
 
 	total := len(matched)
 	start := min(q.Offset, total)
