@@ -208,13 +208,19 @@ func (s *Service) queryCollection(w http.ResponseWriter, r *http.Request, t *tab
 		rec record
 		key []any
 	}
+	ids, narrowed := s.candidateIDs(t, o.filter)
+	if !narrowed {
+		ids = s.sortedIDs(t.LogicalName)
+	}
+	var rec record
+	get := func(p *fProp) any { return s.recordValue(rec, p) }
 	var rows []row
-	for _, id := range s.sortedIDs(t.LogicalName) {
-		rec := s.data[t.LogicalName][id]
+	for _, id := range ids {
+		rec = s.data[t.LogicalName][id]
 		if scope != nil && !scope(rec) {
 			continue
 		}
-		if o.filter != nil && !o.filter.eval(func(p *fProp) any { return s.recordValue(rec, p) }) {
+		if o.filter != nil && !o.filter.eval(get) {
 			continue
 		}
 		rows = append(rows, row{rec: rec, key: s.sortKey(rec, t, o.order)})
