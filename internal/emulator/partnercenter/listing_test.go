@@ -1,6 +1,7 @@
 package partnercenter
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -220,5 +221,40 @@ func TestListWriteBetweenPagesShiftsLaterPages(t *testing.T) {
 	third := e.do("GET", next, tokUser, nil).json(t)
 	if got := ids(t, third); len(got) != 0 || third["@odata.nextLink"] != nil {
 		t.Fatalf("page 3 after two removals = %v (nextLink %v), want empty and last", got, third["@odata.nextLink"])
+	}
+}
+
+// TestPageAndReferralEncodingMatchEncodingJSON: the hand-written encoders
+// of a list page and a referral give the bytes encoding/json gives.
+func TestPageAndReferralEncodingMatchEncodingJSON(t *testing.T) {
+	std := func(v any) string {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	var docs []any
+	for _, r := range DefaultScenario().Referrals {
+		docs = append(docs, r.doc, project(r.doc, []string{"id", "details", "missing"}))
+	}
+	n := 7
+	for _, p := range []listPage{
+		{Context: "https://h/v1.0/engagements/$metadata#Referrals", Value: []any{}},
+		{Context: "c <&>", Count: &n, Value: docs, NextLink: "https://h/x?$skiptoken=abc&d"},
+		{Value: nil},
+	} {
+		got, err := p.AppendJSON(nil)
+		if err != nil || string(got) != std(p) {
+			t.Fatalf("page encoding differs (err %v):\n got %s\nwant %s", err, got, std(p))
+		}
+	}
+	for _, r := range append(DefaultScenario().Referrals, Referral{}) {
+		got, err := r.AppendJSON(nil)
+		if err != nil || string(got) != std(r) {
+			t.Fatalf("referral encoding differs (err %v):\n got %s\nwant %s", err, got, std(r))
+		}
 	}
 }

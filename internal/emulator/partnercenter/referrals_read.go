@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // listQuery is the effective query of a list request; it travels inside
@@ -129,6 +131,27 @@ type listPage struct {
 	Count    *int   `json:"@odata.count,omitempty"`
 	Value    []any  `json:"value"`
 	NextLink string `json:"@odata.nextLink,omitempty"`
+}
+
+// AppendJSON writes the page as encoding/json writes the struct (fields in
+// order, omitempty), without reflection over its thousands of values.
+func (p listPage) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, `{"@odata.context":`...)
+	dst, _ = core.AppendJSON(dst, p.Context)
+	if p.Count != nil {
+		dst = append(dst, `,"@odata.count":`...)
+		dst = strconv.AppendInt(dst, int64(*p.Count), 10)
+	}
+	dst = append(dst, `,"value":`...)
+	dst, err := core.AppendJSON(dst, p.Value)
+	if err != nil {
+		return dst, err
+	}
+	if p.NextLink != "" {
+		dst = append(dst, `,"@odata.nextLink":`...)
+		dst, _ = core.AppendJSON(dst, p.NextLink)
+	}
+	return append(dst, '}'), nil
 }
 
 func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
