@@ -229,9 +229,11 @@ func validJSONNumber(s string) bool {
 	return s == ""
 }
 
-// jsonBufs recycles response buffers (pages of thousands of rows are
-// megabytes; growing a fresh buffer for each is most of their garbage).
-var jsonBufs = sync.Pool{New: func() any { return new([]byte) }}
+// jsonBufs keeps a few response buffers for reuse (pages of thousands of
+// rows are megabytes; growing a fresh buffer for each was most of their
+// garbage). A bounded free list rather than a sync.Pool: a pool is emptied
+// by every GC cycle, which big pages trigger.
+var jsonBufs = make(chan []byte, 4)
 
 // maxPooledJSON bounds the buffers kept for reuse.
 const maxPooledJSON = 16 << 20
@@ -240,14 +242,20 @@ const maxPooledJSON = 16 << 20
 // recycled buffer, which write must not keep. On an encoding error write
 // is not called and the error is returned.
 func EncodeJSON(v any, write func([]byte)) error {
-	bp := jsonBufs.Get().(*[]byte)
-	b, err := AppendJSON((*bp)[:0], v)
+	var buf []byte
+	select {
+	case buf = <-jsonBufs:
+	default:
+	}
+	b, err := AppendJSON(buf[:0], v)
 	if err == nil {
 		write(b)
 	}
 	if cap(b) <= maxPooledJSON {
-		*bp = b[:0]
-		jsonBufs.Put(bp)
+		select {
+		case jsonBufs <- b[:0]:
+		default:
+		}
 	}
 	return err
 }
