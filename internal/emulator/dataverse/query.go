@@ -225,7 +225,13 @@ func (s *Service) queryCollection(w http.ResponseWriter, r *http.Request, t *tab
 		}
 		rows = append(rows, row{rec: rec, key: s.sortKey(rec, t, o.order)})
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return compareKeys(rows[i].key, rows[j].key, o.order) < 0 })
+	less := func(i, j int) bool { return compareKeys(rows[i].key, rows[j].key, o.order) < 0 }
+	// Without $orderby the rows come in primary key order already (ids
+	// and candidates are sorted): a stable sort would leave them as they
+	// are, so a linear check replaces it.
+	if len(o.order) > 0 || !sort.SliceIsSorted(rows, less) {
+		sort.SliceStable(rows, less)
+	}
 	total := len(rows)
 
 	var applied []string
