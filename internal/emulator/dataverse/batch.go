@@ -106,7 +106,8 @@ func splitHeaders(content []byte) (textproto.MIMEHeader, []byte, *apiError) {
 	if bytes.Contains(bytes.ReplaceAll(head, []byte("\r\n"), nil), []byte("\n")) {
 		return nil, nil, errNotReadable("a header line ends with LF instead of CRLF")
 	}
-	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(head))).ReadMIMEHeader()
+	// The reader holds all of head: no 4 KB buffer per part.
+	h, err := textproto.NewReader(bufio.NewReaderSize(bytes.NewReader(head), len(head))).ReadMIMEHeader()
 	if err != nil && err != io.EOF {
 		return nil, nil, errNotReadable(err.Error())
 	}
@@ -361,5 +362,8 @@ func writeResponsePart(out *bytes.Buffer, boundary string, rec *partRecorder, co
 			fmt.Fprintf(out, "%s: %s\r\n", k, v)
 		}
 	}
-	fmt.Fprintf(out, "\r\n%s\r\n", rec.body.Bytes())
+	// The body is copied once (fmt would stage a copy of it first).
+	out.WriteString("\r\n")
+	out.Write(rec.body.Bytes())
+	out.WriteString("\r\n")
 }

@@ -7,18 +7,21 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 const maxBodyBytes = 64 << 20
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
 	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal")
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	err := core.EncodeJSON(v, func(b []byte) {
+		w.WriteHeader(status)
+		_, _ = w.Write(b)
+	})
+	if err != nil { // as encoding/json left it: the status, no body
+		w.WriteHeader(status)
+	}
 }
 
 // readObject decodes a JSON object body, keeping numbers as json.Number so

@@ -395,8 +395,12 @@ func (s *Service) addTable(body map[string]any, solution string) (*table, *apiEr
 	s.schema.tables[t.LogicalName] = t
 	if _, had := s.data[t.LogicalName]; !had {
 		s.data[t.LogicalName] = map[string]record{}
+		s.touchTable(t.LogicalName)
 		name := t.LogicalName
-		s.journal(func() { delete(s.data, name) })
+		s.journal(func() {
+			s.touchTable(name)
+			delete(s.data, name)
+		})
 	}
 	for _, a := range t.attrs {
 		if a.Type == typeMoney {

@@ -208,18 +208,30 @@ func (s *Service) queryCollection(w http.ResponseWriter, r *http.Request, t *tab
 		rec record
 		key []any
 	}
+	ids, narrowed := s.candidateIDs(t, o.filter)
+	if !narrowed {
+		ids = s.sortedIDs(t.LogicalName)
+	}
+	var rec record
+	get := func(p *fProp) any { return s.recordValue(rec, p) }
 	var rows []row
-	for _, id := range s.sortedIDs(t.LogicalName) {
-		rec := s.data[t.LogicalName][id]
+	for _, id := range ids {
+		rec = s.data[t.LogicalName][id]
 		if scope != nil && !scope(rec) {
 			continue
 		}
-		if o.filter != nil && !o.filter.eval(func(p *fProp) any { return s.recordValue(rec, p) }) {
+		if o.filter != nil && !o.filter.eval(get) {
 			continue
 		}
 		rows = append(rows, row{rec: rec, key: s.sortKey(rec, t, o.order)})
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return compareKeys(rows[i].key, rows[j].key, o.order) < 0 })
+	less := func(i, j int) bool { return compareKeys(rows[i].key, rows[j].key, o.order) < 0 }
+	// Without $orderby the rows come in primary key order already (ids
+	// and candidates are sorted): a stable sort would leave them as they
+	// are, so a linear check replaces it.
+	if len(o.order) > 0 || !sort.SliceIsSorted(rows, less) {
+		sort.SliceStable(rows, less)
+	}
 	total := len(rows)
 
 	var applied []string

@@ -17,7 +17,15 @@ type renderOpts struct {
 // selected columns (lookups as _x_value; money also brings
 // _transactioncurrencyid_value) and, if asked, annotations.
 func (s *Service) render(t *table, rec record, ro renderOpts) map[string]any {
-	out := map[string]any{"@odata.etag": rec.etag(), t.PrimaryIDAttribute: rec[t.PrimaryIDAttribute]}
+	size := len(t.attrs) + 1
+	if ro.sel != nil {
+		size = len(ro.sel) + 3 // + etag, key, currency
+	}
+	if ro.pref.anyAnnotations() {
+		size *= 2
+	}
+	out := make(map[string]any, size) // sized once: rows of big pages are built by the thousand
+	out["@odata.etag"], out[t.PrimaryIDAttribute] = rec.etag(), rec[t.PrimaryIDAttribute]
 	want := func(a *attribute) bool { return ro.sel == nil || ro.sel[a.wireName()] }
 	needCurrency := false
 	for _, a := range t.attrs {

@@ -39,14 +39,18 @@ type Service struct {
 
 	// mu guards everything below. Reads take it shared, writes exclusive; a
 	// $batch holds it exclusively for its whole run.
-	mu           sync.RWMutex
-	schema       *schema
-	data         map[string]map[string]record // table logical name → id → row
-	rowVersion   int64
-	tx           *txn
-	publishes    int
-	publishedXML []string
-	solutions    map[string][]SolutionComponent
+	mu         sync.RWMutex
+	schema     *schema
+	data       map[string]map[string]record // table logical name → id → row
+	rowVersion int64
+	// tableVersions counts the row changes of each table (touchTable); the
+	// indexes in idx belong to one version.
+	tableVersions map[string]uint64
+	idx           indexCache
+	tx            *txn
+	publishes     int
+	publishedXML  []string
+	solutions     map[string][]SolutionComponent
 
 	lim      *limiter
 	appUsers *appUsers

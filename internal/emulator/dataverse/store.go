@@ -1,7 +1,6 @@
 package dataverse
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -105,7 +104,9 @@ func (s *Service) putRec(table, id string, rec record) {
 	m := s.rows(table)
 	old, had := m[id]
 	m[id] = rec
+	s.touchTable(table)
 	s.journal(func() {
+		s.touchTable(table)
 		if had {
 			s.rows(table)[id] = old
 		} else {
@@ -121,28 +122,22 @@ func (s *Service) delRec(table, id string) {
 		return
 	}
 	delete(m, id)
-	s.journal(func() { s.rows(table)[id] = old })
+	s.touchTable(table)
+	s.journal(func() {
+		s.touchTable(table)
+		s.rows(table)[id] = old
+	})
 }
 
 // dropTableData removes all rows of a deleted table.
 func (s *Service) dropTableData(table string) {
 	old, had := s.data[table]
 	delete(s.data, table)
+	s.touchTable(table)
 	s.journal(func() {
+		s.touchTable(table)
 		if had {
 			s.data[table] = old
 		}
 	})
-}
-
-// sortedIDs returns a table's row ids in primary key order (the order
-// Dataverse uses when no $orderby is given).
-func (s *Service) sortedIDs(table string) []string {
-	m := s.data[table]
-	ids := make([]string, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
 }

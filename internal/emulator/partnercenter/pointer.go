@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // Referrals are stored as generic JSON trees (map[string]any, []any,
@@ -155,15 +157,7 @@ func decodeJSON(b []byte, v any) error {
 }
 
 // encodeJSON marshals without HTML escaping ('&' in notes stays readable).
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	e := json.NewEncoder(&buf)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
+func encodeJSON(v any) ([]byte, error) { return core.AppendJSON(nil, v) }
 
 // deepCopy clones a generic JSON tree.
 func deepCopy(v any) any {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // Referral is one referral as the Referrals API stores it: a JSON document
@@ -37,6 +39,14 @@ func (r Referral) MarshalJSON() ([]byte, error) {
 		return []byte("{}"), nil
 	}
 	return encodeJSON(r.doc)
+}
+
+// AppendJSON appends the encoding MarshalJSON returns (core.JSONAppender).
+func (r Referral) AppendJSON(dst []byte) ([]byte, error) {
+	if r.doc == nil {
+		return append(dst, "{}"...), nil
+	}
+	return core.AppendJSON(dst, r.doc)
 }
 
 func (r *Referral) UnmarshalJSON(b []byte) error {

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/core"
 )
 
 // listQuery is the effective query of a list request; it travels inside
@@ -132,6 +133,27 @@ type listPage struct {
 	NextLink string `json:"@odata.nextLink,omitempty"`
 }
 
+// AppendJSON writes the page as encoding/json writes the struct (fields in
+// order, omitempty), without reflection over its thousands of values.
+func (p listPage) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, `{"@odata.context":`...)
+	dst, _ = core.AppendJSON(dst, p.Context)
+	if p.Count != nil {
+		dst = append(dst, `,"@odata.count":`...)
+		dst = strconv.AppendInt(dst, int64(*p.Count), 10)
+	}
+	dst = append(dst, `,"value":`...)
+	dst, err := core.AppendJSON(dst, p.Value)
+	if err != nil {
+		return dst, err
+	}
+	if p.NextLink != "" {
+		dst = append(dst, `,"@odata.nextLink":`...)
+		dst, _ = core.AppendJSON(dst, p.NextLink)
+	}
+	return append(dst, '}'), nil
+}
+
 func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 	v, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
@@ -166,30 +188,8 @@ func (s *Service) listReferrals(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Stored documents are never changed in place (every write stores a new
-	// one), so the listing filters and sorts a snapshot outside the lock
-	// and copies nothing: writers are not held up by large listings.
-	s.mu.Lock()
-	all := make([]Referral, 0, len(s.referrals))
-	for _, ref := range s.referrals {
-		all = append(all, ref)
-	}
-	s.mu.Unlock()
-	matched := all[:0]
-	for _, ref := range all {
-		if filter == nil || filter.eval(filterEnv{doc: ref.doc}) {
-			matched = append(matched, ref)
-		}
-	}
-	sortByCreation(matched)
-	sort.SliceStable(matched, func(i, j int) bool {
-		for _, k := range order {
-			a, b := matched[i].time("/"+k.prop), matched[j].time("/"+k.prop)
-			if c := a.Compare(b); c != 0 {
-				return (c < 0) != k.desc
-			}
-		}
-		return matched[i].ID() < matched[j].ID()
-	})
+	// one), so listings share them and copy nothing.
+	matched := s.listing(q.Filter, q.OrderBy, filter, order)
 
 	total := len(matched)
 	start := min(q.Offset, total)

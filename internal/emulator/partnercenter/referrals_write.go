@@ -88,7 +88,7 @@ func (s *Service) createReferral(w http.ResponseWriter, r *http.Request) {
 		"self":             map[string]any{"uri": base + "/" + id, "method": "GET"},
 	}
 	ref := Referral{doc: doc}
-	s.referrals[id] = ref
+	s.storeLocked(ref)
 	if key != "" {
 		s.idempotency[key] = id
 	}
@@ -271,7 +271,7 @@ func (s *Service) finishUpdate(w http.ResponseWriter, old, doc map[string]any) b
 	stampLifecycleDates(old, doc, formatReferralTime(s.now()))
 	s.bump(doc)
 	id, _ := doc["id"].(string)
-	s.referrals[id] = Referral{doc: doc}
+	s.storeLocked(Referral{doc: doc})
 	s.emitReferralEventLocked("referral-updated", id)
 	return true
 }

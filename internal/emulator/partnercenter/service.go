@@ -56,6 +56,8 @@ type Service struct {
 
 	mu           sync.Mutex
 	referrals    map[string]Referral
+	version      uint64 // bumped by every change of referrals (storeLocked, deleteLocked)
+	lists        listCache
 	idempotency  map[string]string // caller + MS-RequestId → referral id
 	registration *Registration
 	deliver      bool
@@ -123,7 +125,7 @@ func New(v core.TokenVerifier, sc Scenario, opts Options) (*Service, error) {
 			return nil, fmt.Errorf("partnercenter: scenario referral id %s appears twice", id)
 		}
 		s.fillServerFields(&r, nil)
-		s.referrals[id] = r
+		s.storeLocked(r)
 	}
 	if sc.Registration != nil {
 		reg := sc.Registration.clone()

@@ -101,7 +101,7 @@ func (s *Service) PutReferral(r Referral) (Referral, error) {
 	} else {
 		s.fillServerFields(&r, nil)
 	}
-	s.referrals[r.ID()] = r
+	s.storeLocked(r)
 	s.emitReferralEventLocked(event, r.ID())
 	return r.Clone(), nil
 }
@@ -123,7 +123,7 @@ func (s *Service) UpdateReferral(id string, fn func(*Referral)) (Referral, bool)
 	}
 	r.doc["id"] = id
 	s.bump(r.doc)
-	s.referrals[id] = r
+	s.storeLocked(r)
 	s.emitReferralEventLocked("referral-updated", id)
 	return r.Clone(), true
 }
@@ -134,6 +134,8 @@ func (s *Service) DeleteReferral(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.referrals[id]
-	delete(s.referrals, id)
+	if ok {
+		s.deleteLocked(id)
+	}
 	return ok
 }
