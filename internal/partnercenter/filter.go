@@ -75,6 +75,16 @@ func (f Filter) UpdatedSince(t time.Time) Filter {
 	return f.with("updatedDateTime ge " + DateTimeLiteral(t))
 }
 
+// UpdatedBefore adds "updatedDateTime lt <t>"; a zero t adds nothing.
+// With UpdatedSince at the same t it splits a listing without overlap or
+// gap (both truncate t to the second the same way).
+func (f Filter) UpdatedBefore(t time.Time) Filter {
+	if t.IsZero() {
+		return f
+	}
+	return f.with("updatedDateTime lt " + DateTimeLiteral(t))
+}
+
 // Raw adds a hand-written clause, parenthesised so its own "or"s stay inside.
 func (f Filter) Raw(expr string) Filter {
 	if strings.TrimSpace(expr) == "" {

@@ -146,7 +146,10 @@ func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, se
 		}); err != nil {
 		return err
 	}
-	listed := len(w.referrals)
+	listed := make([]time.Time, 0, len(w.referrals))
+	for _, r := range w.referrals {
+		listed = append(listed, r.UpdatedAt)
+	}
 	w.setAside(settled)
 	refIDs, oppIDs := keys(w.referrals), keys(w.opps)
 	clear(w.referrals)
@@ -156,7 +159,7 @@ func (l *loader) changedSince(ctx context.Context, w *world, since time.Time, se
 			if len(refIDs) == 0 {
 				return nil
 			}
-			return l.referrals(ctx, w, ReferralQuery{IDs: refIDs, UpdatedSince: since, Statuses: w.opts.Statuses, Within: listed})
+			return l.referrals(ctx, w, ReferralQuery{IDs: refIDs, UpdatedSince: since, Statuses: w.opts.Statuses, Listed: listed})
 		},
 		func(ctx context.Context) error {
 			if len(oppIDs) == 0 {

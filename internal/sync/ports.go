@@ -70,11 +70,12 @@ type ReferralQuery struct {
 	// referral (id, eTag, updatedDateTime, createdDateTime, engagementId,
 	// externalReferenceId); the others are left empty.
 	VersionsOnly bool
-	// Within, with IDs, says every id was returned by the same query
-	// without IDs (UpdatedSince, Statuses), which listed Within referrals:
-	// the adapter may list that again and keep the ids, when that takes
-	// fewer calls than asking by key.
-	Within int
+	// Listed, with IDs, says every id was returned by the same query
+	// without IDs (UpdatedSince, Statuses), which listed referrals last
+	// updated at these times: the adapter may list that again (in time
+	// ranges side by side) and keep the ids, when that takes fewer calls
+	// than asking by key.
+	Listed []time.Time
 }
 
 // FieldChange is one JSON Patch operation on a referral. Path is the JSON

@@ -15,6 +15,11 @@ const (
 	// URL under ~4 KB (encoded), below every common 8 KB front-end limit.
 	keyChunk = 50
 
+	// Choice: a re-listing (engine.ReferralQuery.Listed) is split into time
+	// ranges with "updatedDateTime ge a and updatedDateTime lt b". The docs
+	// show only `ge`-style date filters in use; `lt` is the same OData
+	// comparison on the same documented sort key (unconfirmed, like `ge`).
+
 	// keyParallelism is how many key-chunk lists of referrals are in flight
 	// at once (the engine's default max_parallelism; Partner Center's rate
 	// limits are unpublished, and 429s are retried).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -37,42 +38,33 @@ func (p *PartnerCenter) ListReferrals(ctx context.Context, q engine.ReferralQuer
 		base = base.UpdatedSince(q.UpdatedSince)
 	}
 	base = base.Status(q.Statuses...)
-	if q.Within > 0 && len(q.IDs) > 0 && pages(q.Within, referralPageSize) < pages(len(dedupe(q.IDs)), keyChunk) {
-		// Listing the query again takes fewer calls than asking by key.
+	filters := []partnercenter.Filter{base}
+	keep := func(string) bool { return true }
+	if n := len(q.Listed); n > 0 && len(q.IDs) > 0 && pages(n, referralPageSize) < pages(len(dedupe(q.IDs)), keyChunk) {
+		// Listing the query again takes fewer calls than asking by key:
+		// in keyParallelism time ranges of about equal size, side by side.
 		want := map[string]bool{}
 		for _, id := range q.IDs {
 			want[strings.ToLower(id)] = true
 		}
-		relist := q
-		relist.IDs, relist.Within = nil, 0
-		return p.ListReferrals(ctx, relist, func(rs []engine.Referral) error {
-			keep := rs[:0]
-			for _, r := range rs {
-				if want[strings.ToLower(r.ID)] {
-					keep = append(keep, r)
+		keep = func(id string) bool { return want[strings.ToLower(id)] }
+		filters = timeRanges(base, q.Listed, keyParallelism)
+	} else {
+		for _, keys := range []struct {
+			field  string
+			values []string
+		}{{"id", q.IDs}, {"externalReferenceId", q.ExternalReferenceIDs}, {"engagementId", q.EngagementIDs}} {
+			if len(keys.values) == 0 {
+				continue
+			}
+			var next []partnercenter.Filter
+			for _, f := range filters {
+				for _, chunk := range chunks(dedupe(keys.values), keyChunk) {
+					next = append(next, f.In(keys.field, chunk...))
 				}
 			}
-			if len(keep) == 0 {
-				return nil
-			}
-			return page(keep)
-		})
-	}
-	filters := []partnercenter.Filter{base}
-	for _, keys := range []struct {
-		field  string
-		values []string
-	}{{"id", q.IDs}, {"externalReferenceId", q.ExternalReferenceIDs}, {"engagementId", q.EngagementIDs}} {
-		if len(keys.values) == 0 {
-			continue
+			filters = next
 		}
-		var next []partnercenter.Filter
-		for _, f := range filters {
-			for _, chunk := range chunks(dedupe(keys.values), keyChunk) {
-				next = append(next, f.In(keys.field, chunk...))
-			}
-		}
-		filters = next
 	}
 	// Key chunks go keyParallelism at a time; pages reach the caller one
 	// at a time.
@@ -86,9 +78,14 @@ func (p *PartnerCenter) ListReferrals(ctx context.Context, q engine.ReferralQuer
 		}
 		g.Go(func() error {
 			return p.rc.ListPages(gctx, opts, func(wire []partnercenter.Referral) error {
-				out := make([]engine.Referral, len(wire))
+				out := make([]engine.Referral, 0, len(wire))
 				for i := range wire {
-					out[i] = referralFromWire(&wire[i])
+					if keep(wire[i].ID) {
+						out = append(out, referralFromWire(&wire[i]))
+					}
+				}
+				if len(out) == 0 {
+					return nil
 				}
 				mu.Lock()
 				defer mu.Unlock()
@@ -253,6 +250,28 @@ func referralToWire(r engine.Referral) *partnercenter.Referral {
 }
 
 // chunks splits s into slices of at most n.
+// timeRanges splits base into at most k listings by updatedDateTime, at
+// the quantiles of times (what the listing returned), so each range holds
+// about as many referrals. The last range is open: a referral updated
+// since the first listing is in it.
+func timeRanges(base partnercenter.Filter, times []time.Time, k int) []partnercenter.Filter {
+	sorted := slices.SortedFunc(slices.Values(times), time.Time.Compare)
+	var cuts []time.Time
+	for i := 1; i < k; i++ {
+		t := sorted[len(sorted)*i/k].UTC().Truncate(time.Second)
+		if !t.IsZero() && (len(cuts) == 0 || t.After(cuts[len(cuts)-1])) && t.After(sorted[0].UTC().Truncate(time.Second)) {
+			cuts = append(cuts, t)
+		}
+	}
+	out := make([]partnercenter.Filter, 0, len(cuts)+1)
+	from := time.Time{}
+	for _, c := range cuts {
+		out = append(out, base.UpdatedSince(from).UpdatedBefore(c))
+		from = c
+	}
+	return append(out, base.UpdatedSince(from))
+}
+
 // pages is how many calls n items take, size per call.
 func pages(n, size int) int { return (n + size - 1) / size }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	emudv "github.com/cosell-labs/terraform-provider-cosell/internal/emulator/dataverse"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/partnercenter"
 	engine "github.com/cosell-labs/terraform-provider-cosell/internal/sync"
 )
 
@@ -67,19 +68,63 @@ func TestListReferralsByKeysStatusesAndSinceWithSelect(t *testing.T) {
 	// The same ids known to come from a listing of 7 referrals: listing
 	// again is one call, and only the ids asked for come back.
 	env.emu.Metrics().Reset()
-	if got := listIDs(t, env.pc, engine.ReferralQuery{IDs: many, Within: 7}); !slices.Equal(got, []string{refTailspin}) {
+	var listed []time.Time
+	for _, r := range listAll(t, env.pc) {
+		listed = append(listed, r.UpdatedAt)
+	}
+	if got := listIDs(t, env.pc, engine.ReferralQuery{IDs: many, Listed: listed}); !slices.Equal(got, []string{refTailspin}) {
 		t.Errorf("within a listing: %v", got)
 	}
-	if n := env.emu.Metrics().Total("referrals", ""); n != 1 {
-		t.Errorf("60 ids within a listing of 7 took %d calls, want 1", n)
+	if n := env.emu.Metrics().Total("referrals", ""); n > keyParallelism+1 {
+		t.Errorf("60 ids within a listing of 7 took %d calls, want at most %d (time ranges)", n, keyParallelism)
 	}
 	// Few ids within a long listing still go by key.
 	env.emu.Metrics().Reset()
-	if got := listIDs(t, env.pc, engine.ReferralQuery{IDs: []string{refAdatum}, Within: 5000}); !slices.Equal(got, []string{refAdatum}) {
+	if got := listIDs(t, env.pc, engine.ReferralQuery{IDs: []string{refAdatum}, Listed: make([]time.Time, 5000)}); !slices.Equal(got, []string{refAdatum}) {
 		t.Errorf("by key within a long listing: %v", got)
 	}
 	if n := env.emu.Metrics().Total("referrals", ""); n != 1 {
 		t.Errorf("1 id took %d calls, want 1", n)
+	}
+}
+
+func listAll(t *testing.T, p *PartnerCenter) []engine.Referral {
+	t.Helper()
+	var all []engine.Referral
+	if err := p.ListReferrals(context.Background(), engine.ReferralQuery{}, func(page []engine.Referral) error {
+		all = append(all, page...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// The time ranges of a re-listing cover the listing once: every referral
+// in exactly one range, whatever the spread of the times.
+func TestTimeRangesPartitionTheListing(t *testing.T) {
+	env := newTestEnv(t, nil)
+	all := listAll(t, env.pc)
+	var times []time.Time
+	for _, r := range all {
+		times = append(times, r.UpdatedAt)
+	}
+	for k := 1; k <= 8; k++ {
+		seen := map[string]int{}
+		for _, f := range timeRanges(partnercenter.NewFilter(), times, k) {
+			rs, err := env.pc.rc.List(context.Background(), partnercenter.ListOptions{Filter: f.String()})
+			if err != nil {
+				t.Fatalf("k=%d %s: %v", k, f, err)
+			}
+			for _, r := range rs {
+				seen[r.ID]++
+			}
+		}
+		for _, r := range all {
+			if seen[r.ID] != 1 {
+				t.Errorf("k=%d: referral %s listed %d times", k, r.ID, seen[r.ID])
+			}
+		}
 	}
 }
 
