@@ -22,6 +22,10 @@ import (
 // Platform untouched (token requests to Entra are not writes). Sync data
 // rows are invalid records met by an apply of cosell_sync: the record is
 // reported (failures, audit column, warning) and nothing is written for it.
+//
+// A row here is the one test of its mistake: the per-package bad-input
+// tests keep only what no row checks (another input, more of the
+// diagnostic's text, or a check after the plan).
 
 type stage string
 

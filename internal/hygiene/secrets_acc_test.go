@@ -36,7 +36,7 @@ var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Z
 //     url and client_secret; TestAccSecretHygiene_writeOnly proves the
 //     write-only ones keep them out altogether).
 func TestAccSecretHygiene(t *testing.T) {
-	runHygiene(t, hygieneConfig, false)
+	runHygiene(t, false)
 }
 
 // TestAccSecretHygiene_writeOnly is the same run with the write-only
@@ -50,13 +50,13 @@ func TestAccSecretHygiene_writeOnly(t *testing.T) {
 	if v := cliVersion(t); !atLeast(v, 1, 11) {
 		t.Skipf("%s %s has no write-only attributes (1.11+)", acctest.CLI(), v)
 	}
-	runHygiene(t, hygieneConfigWriteOnly, true)
+	runHygiene(t, true)
 }
 
-// runHygiene applies cfg with fresh secrets at TF_LOG=trace and scans what
-// is left behind; writeOnly says the configuration gives the resources'
-// secrets only to write-only attributes.
-func runHygiene(t *testing.T, cfg string, writeOnly bool) {
+// runHygiene applies hygieneConfig(writeOnly) with fresh secrets at
+// TF_LOG=trace and scans what is left behind; writeOnly gives the
+// resources' secrets only to write-only attributes.
+func runHygiene(t *testing.T, writeOnly bool) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -103,7 +103,7 @@ func runHygiene(t *testing.T, cfg string, writeOnly bool) {
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(hygieneConfig(writeOnly)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -198,9 +198,20 @@ func runHygiene(t *testing.T, cfg string, writeOnly bool) {
 		cli, len(logs), traceBytes, len(outputs))
 }
 
-// hygieneConfigWriteOnly is hygieneConfig with the resources' secrets in
-// ephemeral variables given to write-only attributes.
-const hygieneConfigWriteOnly = `
+// hygieneConfig reaches all four APIs with a secret in each kind of place:
+// the webhook URL (its sig) and a service principal's client secret, given
+// to the stored attributes (url, client_secret) or, with writeOnly, from
+// ephemeral variables to the write-only ones (url_wo, client_secret_wo).
+func hygieneConfig(writeOnly bool) string {
+	ephemeral := ""
+	url := "url = var.trigger_url"
+	secret := "client_secret = var.dataverse_client_secret"
+	if writeOnly {
+		ephemeral = "\n  ephemeral = true"
+		url = "url_wo = var.trigger_url\n  url_wo_version = 1"
+		secret = "client_secret_wo = var.dataverse_client_secret\n    client_secret_wo_version = 1"
+	}
+	return strings.NewReplacer("{EPHEMERAL}", ephemeral, "{URL}", url, "{SECRET}", secret).Replace(`
 terraform {
   required_providers {
     cosell = { source = "cosell-labs/cosell" }
@@ -211,66 +222,16 @@ provider "cosell" {}
 
 variable "trigger_url" {
   type      = string
-  sensitive = true
-  ephemeral = true
+  sensitive = true{EPHEMERAL}
 }
 
 variable "dataverse_client_secret" {
   type      = string
-  sensitive = true
-  ephemeral = true
+  sensitive = true{EPHEMERAL}
 }
 
 resource "cosell_webhook_registration" "connector" {
-  url_wo         = var.trigger_url
-  url_wo_version = 1
-  validate       = false
-}
-
-resource "cosell_connection" "dataverse" {
-  connector    = "dataverse"
-  display_name = "Dataverse (hygiene)"
-  service_principal = {
-    tenant_id                = "` + entra.DefaultTenantID + `"
-    client_id                = "` + entra.DefaultClientID + `"
-    client_secret_wo         = var.dataverse_client_secret
-    client_secret_wo_version = 1
-  }
-}
-
-resource "cosell_environment_variable" "deal_value_field" {
-  schema_name = "msft_dealvaluefield"
-  value       = "estimatedvalue"
-}
-
-data "cosell_referrals" "all" {}
-
-output "referrals" {
-  value = length(data.cosell_referrals.all.ids)
-}
-`
-
-const hygieneConfig = `
-terraform {
-  required_providers {
-    cosell = { source = "cosell-labs/cosell" }
-  }
-}
-
-provider "cosell" {}
-
-variable "trigger_url" {
-  type      = string
-  sensitive = true
-}
-
-variable "dataverse_client_secret" {
-  type      = string
-  sensitive = true
-}
-
-resource "cosell_webhook_registration" "connector" {
-  url      = var.trigger_url
+  {URL}
   validate = false
 }
 
@@ -278,9 +239,9 @@ resource "cosell_connection" "dataverse" {
   connector    = "dataverse"
   display_name = "Dataverse (hygiene)"
   service_principal = {
-    tenant_id     = "` + entra.DefaultTenantID + `"
-    client_id     = "` + entra.DefaultClientID + `"
-    client_secret = var.dataverse_client_secret
+    tenant_id = "` + entra.DefaultTenantID + `"
+    client_id = "` + entra.DefaultClientID + `"
+    {SECRET}
   }
 }
 
@@ -294,7 +255,8 @@ data "cosell_referrals" "all" {}
 output "referrals" {
   value = length(data.cosell_referrals.all.ids)
 }
-`
+`)
+}
 
 func cliBinary(t *testing.T) string {
 	t.Helper()

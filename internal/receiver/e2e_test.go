@@ -11,25 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cosell-labs/terraform-provider-cosell/internal/dataverse"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator"
-	"github.com/cosell-labs/terraform-provider-cosell/internal/emulator/entra"
 	emupc "github.com/cosell-labs/terraform-provider-cosell/internal/emulator/partnercenter"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/partnercenter"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/receiver"
+	"github.com/cosell-labs/terraform-provider-cosell/internal/stacktest"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/sync"
 	"github.com/cosell-labs/terraform-provider-cosell/internal/syncio"
 )
-
-type bearer struct {
-	c     *http.Client
-	token string
-}
-
-func (b bearer) Do(r *http.Request) (*http.Response, error) {
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return b.c.Do(r)
-}
 
 // A referral changed in the emulator → the emulator's signed delivery → the
 // receiver (verifying against the certificate the emulator serves) → the
@@ -123,23 +112,9 @@ func e2eReferral(id, notes string) string {
 // (delivery on) over the real clients and engine.
 func startEndToEnd(t *testing.T) *emulator.Emulator {
 	dir := t.TempDir()
-	emu, err := emulator.Start(emulator.Options{Dir: dir, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = emu.Close() })
-	ep := emu.Endpoints()
-	userTok, err := emu.Entra().IssueUserToken(entra.DefaultClientID, entra.DefaultUsername, "https://api.partner.microsoft.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	appTok, err := emu.Entra().IssueAppToken(entra.DefaultClientID, ep.DataverseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc := partnercenter.NewReferralsClient(bearer{emu.HTTPClient(), userTok}, ep.ReferralsURL)
-	dv := dataverse.New(bearer{emu.HTTPClient(), appTok}, ep.DataverseURL)
-	eng := receiver.NewEngine(sync.New(syncio.NewPartnerCenter(rc), syncio.NewDynamics(dv)), sync.DefaultOptions())
+	stack := stacktest.Start(t, emulator.Options{Dir: dir, Seed: 1})
+	emu := stack.Emu
+	eng := receiver.NewEngine(sync.New(syncio.NewPartnerCenter(stack.Referrals), syncio.NewDynamics(stack.Dataverse)), sync.DefaultOptions())
 
 	// The settings the emulator's env.sh gives a receiver.
 	env := map[string]string{}

@@ -29,14 +29,6 @@ func planFails(t *testing.T, config string, phrases ...string) {
 	})
 }
 
-func TestAccConnection_badInput_unknownConnector(t *testing.T) {
-	planFails(t, `
-resource "cosell_connection" "test" {
-  connector    = "salesforce"
-  display_name = "Salesforce"
-}`, "connector", `"salesforce" is not a connector`, `use one of "partner_center_referrals", "partner_center_events", "dataverse"`)
-}
-
 func TestAccConnection_badInput_servicePrincipalForPartnerCenter(t *testing.T) {
 	planFails(t, `
 resource "cosell_connection" "test" {
@@ -61,15 +53,6 @@ resource "cosell_connection" "test" {
   display_name          = "Dataverse"
   connection_parameters = { server = "x" }`+spBlock+`
 }`, "Conflicting connection credentials", "service_principal = {", "Set either connection_parameters or service_principal, not both", "Remove one of them")
-}
-
-func TestAccConnection_badInput_environmentID(t *testing.T) {
-	planFails(t, `
-resource "cosell_connection" "test" {
-  connector      = "dataverse"
-  environment_id = "contoso-prod"
-  display_name   = "Dataverse"
-}`, "environment_id", `"contoso-prod" is not a Power Platform environment id`, "give the environment's GUID")
 }
 
 func TestAccConnection_badInput_name(t *testing.T) {

@@ -47,27 +47,6 @@ resource "cosell_crm_field" "sync" {
 	}))
 }
 
-// Two resources for one column (names differing only in case) are
-// refused at plan time; nothing is written.
-func TestAccCRMField_twoResourcesOneColumn(t *testing.T) {
-	name, _ := names("Twice")
-	noWrites(t, testCase(t, resource.TestStep{
-		Config: fmt.Sprintf(`
-resource "cosell_crm_field" "a" {
-  schema_name  = %q
-  display_name = "A"
-  type         = "string"
-}
-resource "cosell_crm_field" "b" {
-  schema_name  = %q
-  display_name = "B"
-  type         = "string"
-}`, name, strings.ToLower(name)),
-		PlanOnly:    true,
-		ExpectError: errorLike("Two resources manage the CRM field opportunity/"+strings.ToLower(name), "Keep one cosell_crm_field for this column"),
-	}))
-}
-
 // A timeout that is not positive is refused at plan time, naming it.
 func TestAccCRMField_badInput_negativeTimeout(t *testing.T) {
 	badInput(t, schemaNameAnd(t, `  type     = "string"

@@ -28,11 +28,6 @@ func schemaNameAnd(t *testing.T, rest string) string {
 	return fmt.Sprintf("  schema_name = %q\n%s", name, rest)
 }
 
-func TestAccCRMField_badInput_schemaNameWithoutPrefix(t *testing.T) {
-	badInput(t, `  schema_name = "ReferralId"
-  type        = "string"`, errorLike("schema_name", `"ReferralId" has no publisher prefix`, `"contoso_ReferralId"`))
-}
-
 func TestAccCRMField_badInput_reservedPrefix(t *testing.T) {
 	badInput(t, `  schema_name = "mscrm_ReferralId"
   type        = "string"`, errorLike("schema_name", `reserved prefix "mscrm"`, "publisher's customization prefix"))
@@ -46,11 +41,6 @@ func TestAccCRMField_badInput_upperCasePrefix(t *testing.T) {
 func TestAccCRMField_badInput_maxLengthZero(t *testing.T) {
 	badInput(t, schemaNameAnd(t, `  type = "string"
   max_length = 0`), errorLike("max_length", "between 1 and 4000 for a string column (got 0)"))
-}
-
-func TestAccCRMField_badInput_maxLengthTooLong(t *testing.T) {
-	badInput(t, schemaNameAnd(t, `  type = "string"
-  max_length = 4001`), errorLike("max_length", "between 1 and 4000 for a string column (got 4001)", "leave max_length out"))
 }
 
 func TestAccCRMField_badInput_memoMaxLengthTooLong(t *testing.T) {
@@ -79,10 +69,6 @@ func TestAccCRMField_badInput_emptyOptions(t *testing.T) {
   options = []`), errorLike("options", "at least one option"))
 }
 
-func TestAccCRMField_badInput_choiceWithoutOptions(t *testing.T) {
-	badInput(t, schemaNameAnd(t, `  type = "choice"`), errorLike("options", `type = "choice" needs options`))
-}
-
 func TestAccCRMField_badInput_defaultOptionNotAnOption(t *testing.T) {
 	badInput(t, schemaNameAnd(t, `  type           = "choice"
   default_option = 7
@@ -97,10 +83,6 @@ func TestAccCRMField_badInput_attributeOfAnotherType(t *testing.T) {
 func TestAccCRMField_badInput_optionsOnString(t *testing.T) {
 	badInput(t, schemaNameAnd(t, `  type    = "string"
   options = [{ value = 1, label = "One" }]`), errorLike("options", `applies only to columns of type "choice"`, `type = "string"`))
-}
-
-func TestAccCRMField_badInput_lookupWithoutTargetTable(t *testing.T) {
-	badInput(t, schemaNameAnd(t, `  type = "lookup"`), errorLike("target_table", `type = "lookup" needs target_table`, `target_table = "account"`))
 }
 
 func TestAccCRMField_badInput_requiredLevel(t *testing.T) {

@@ -311,19 +311,13 @@ resource "cosell_crm_table" "test" {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			// Table schema name without a publisher prefix.
-			bad(table("SolutionDetail", "acc_Name", 100, ""), `(?s)schema_name.*no publisher prefix.*contoso_SolutionDetail`),
 			// Publisher prefix with capitals.
 			bad(table("Acc_SolutionDetail", "acc_Name", 100, ""), `(?s)schema_name.*lower case.*acc_SolutionDetail`),
-			// Primary name column prefix differs from the table's.
-			bad(table("acc_SolutionDetail", "other_Name", 100, ""), `(?s)primary_name_column.schema_name.*prefix "other".*name the column\s+"acc_Name"`),
 			// Primary name column without prefix.
 			bad(table("acc_SolutionDetail", "Name", 100, ""), `(?s)primary_name_column.schema_name.*no publisher prefix`),
 			// max_length out of range, both ends.
 			bad(table("acc_SolutionDetail", "acc_Name", 0, ""), `(?s)primary_name_column.max_length.*between 1 and 4000`),
 			bad(table("acc_SolutionDetail", "acc_Name", 4001, ""), `(?s)primary_name_column.max_length.*between 1 and 4000`),
-			// Invalid ownership.
-			bad(table("acc_SolutionDetail", "acc_Name", 100, `ownership = "team"`), `(?s)ownership.*"user".*"organization"`),
 		},
 	})
 	if after := dataverseWrites(t); after != before {

@@ -33,7 +33,6 @@ func planError(config, pattern string) resource.TestStep {
 // Dataverse (connector variable) and against a definition block.
 func TestAccEnvironmentVariable_badInput_yesNoMaybe(t *testing.T) {
 	testNoWrites(t,
-		planError(valueConfig("msft_displaycheckmarkinname", "maybe"), `(?s)Invalid value.*value.*"maybe" is not a Yes/No value.*write yes or no`),
 		planError(valueConfig("msft_synccosellopportunitiesonly", "true"), `(?s)Invalid value.*"true" is not a Yes/No value.*write yes or no`),
 		planError(definitionConfig(randomName(), `"Yes"`, "boolean", ""), `(?s)Invalid value.*"Yes" is not a Yes/No value.*lower case`),
 		planError(definitionConfig(randomName(), `"yes"`, "boolean", `default_value = "on"`),
@@ -44,7 +43,6 @@ func TestAccEnvironmentVariable_badInput_yesNoMaybe(t *testing.T) {
 func TestAccEnvironmentVariable_badInput_invalidJSON(t *testing.T) {
 	name, _ := seedDefinition(t, codeJSON, "")
 	testNoWrites(t,
-		planError(definitionConfig(randomName(), `"{not json"`, "json", ""), `(?s)Invalid value.*value.*not valid JSON.*jsonencode`),
 		planError(valueConfig(name, `{"a":1,}`), `(?s)Invalid value.*not valid JSON`),
 	)
 }
@@ -64,7 +62,6 @@ func TestAccEnvironmentVariable_badInput_secretRefused(t *testing.T) {
 	testNoWrites(t,
 		planError(valueConfig(name, "/subscriptions/x/secrets/y"),
 			`(?s)Secret environment variables are not supported.*schema_name.*not put secrets in Terraform state.*Azure Key Vault`),
-		planError(definitionConfig(randomName(), `"x"`, "secret", ""), `(?s)definition.type.*Azure Key Vault`),
 	)
 }
 

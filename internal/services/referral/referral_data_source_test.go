@@ -100,23 +100,6 @@ func TestAccReferralsDataSource_filters(t *testing.T) {
 	})
 }
 
-func TestAccReferralsDataSource_invalidFilter(t *testing.T) {
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      `data "cosell_referrals" "bad" { updated_since = "yesterday" }`,
-				ExpectError: regexp.MustCompile(`(?s)updated_since.*RFC 3339`),
-			},
-			{
-				Config:      `data "cosell_referrals" "bad" { status = "Open" }`,
-				ExpectError: regexp.MustCompile(`(?s)status.*New.*Active.*Closed`),
-			},
-		},
-	})
-}
-
 // Paging: with more referrals than one page, every referral still arrives once.
 func TestAccReferralsDataSource_paging(t *testing.T) {
 	emu := acctest.Emulator(t)

@@ -146,40 +146,6 @@ func TestAccSyncPreview_listsChangesWithoutWriting(t *testing.T) {
 	})
 }
 
-// Bad input is refused at plan time, naming the attribute and the fix.
-func TestAccSync_badInputRejectedAtPlan(t *testing.T) {
-	acctest.PreCheck(t)
-	for name, tc := range map[string]struct{ body, want string }{
-		"direction":       {`direction = "sideways"`, `direction[\s\S]*"sideways" is not a direction; use one of both, to_dynamics, to_partner_center`},
-		"conflict_policy": {`conflict_policy = "crm_wins"`, `conflict_policy[\s\S]*use one of partner_center_wins, dynamics_wins, newest_wins`},
-		"statuses":        {`filters = { statuses = ["Open"] }`, `statuses[\s\S]*"Open" is not a referral status; use any of New, Active, Closed`},
-		"empty statuses":  {`filters = { statuses = [] }`, `statuses[\s\S]*is empty, so no referral would take part; list any of New, Active, Closed`},
-		"updated_since":   {`filters = { updated_since = "yesterday" }`, `updated_since`},
-		"parallelism":     {`max_parallelism = 100`, `max_parallelism[\s\S]*100 is out of range; use 1 to 32`},
-		"zero parallel":   {`max_parallelism = 0`, `max_parallelism[\s\S]*use 1 to 32`},
-		"snapshot_column": {`snapshot_column = "Cosell_SyncSnapshot"`, `snapshot_column[\s\S]*lower-case logical name`},
-	} {
-		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      "resource \"cosell_sync\" \"bad\" {\n  " + tc.body + "\n}\n",
-					PlanOnly:    true,
-					ExpectError: wrapped(tc.want),
-				}},
-			})
-		})
-	}
-	// The data source shares the rules (one definition).
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      `data "cosell_sync_preview" "bad" { conflict_policy = "crm_wins" }`,
-			ExpectError: wrapped(`conflict_policy[\s\S]*use one of`),
-		}},
-	})
-}
-
 // wrapped matches a pattern whose spaces may be line breaks (the CLIs wrap
 // diagnostics).
 func wrapped(pattern string) *regexp.Regexp {

@@ -27,10 +27,6 @@ func badInput(t *testing.T, steps ...resource.TestStep) {
 func TestAccWebhookRegistration_badInput_httpURL(t *testing.T) {
 	badInput(t,
 		resource.TestStep{
-			Config:      config("http://prod-01.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?sig=NotShownSecret"),
-			ExpectError: errRE("Invalid url", "uses http://; only https:// URLs are accepted", "Change the scheme to https"),
-		},
-		resource.TestStep{
 			Config:      config("prod-01.westeurope.logic.azure.com/workflows/x?sig=NotShownSecret"),
 			ExpectError: errRE("Invalid url", "not an absolute URL", "https://"),
 		},
